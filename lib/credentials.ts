@@ -1,0 +1,77 @@
+import Credentials from '@alicloud/credentials';
+
+/** An AccessKey pair, with an STS token when temporary. Never log this object. */
+export interface CloudCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+/** Where the current credentials come from. Asked on every outgoing call, so rotation just works. */
+export interface CredentialSource {
+  get(): Promise<CloudCredentials>;
+}
+
+/** Fixed credentials (tests, the local demo). */
+export function staticCredentials(creds: CloudCredentials): CredentialSource {
+  return { get: async () => creds };
+}
+
+/**
+ * The `@alicloud/credentials` default chain: env vars, OIDC, CLI profile, ini file, ECS RAM role, URI.
+ * For local use; on FC the per-invocation `context.credentials` win (see {@link InvocationCredentials}).
+ */
+export function defaultChainCredentials(): CredentialSource {
+  // Built lazily: constructing the chain is cheap, but resolving it may probe the network.
+  let client: InstanceType<typeof Credentials.default> | undefined;
+  return {
+    async get() {
+      client ??= new Credentials.default();
+      const c = await client.getCredential();
+      if (!c.accessKeyId || !c.accessKeySecret) {
+        throw new Error(
+          'No Alibaba Cloud credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, ' +
+            "or give the function a RAM role so FC passes STS credentials in context.credentials.",
+        );
+      }
+      return {
+        accessKeyId: c.accessKeyId,
+        accessKeySecret: c.accessKeySecret,
+        ...(c.securityToken ? { securityToken: c.securityToken } : {}),
+      };
+    },
+  };
+}
+
+/**
+ * FC hands a fresh STS triple to every invocation in `context.credentials`. Clients are built once per
+ * cold start and read this holder on each call, so credentials refresh without rebuilding clients.
+ * When the function has no role (`credentials: {}`), the fallback source is used.
+ */
+export class InvocationCredentials implements CredentialSource {
+  #current: CloudCredentials | undefined;
+  readonly #fallback: CredentialSource | undefined;
+
+  constructor(fallback?: CredentialSource) {
+    this.#fallback = fallback;
+  }
+
+  /** Called by the handler middleware with `context.credentials`; ignores an empty object. */
+  set(creds: Partial<CloudCredentials> | undefined): void {
+    if (creds?.accessKeyId && creds.accessKeySecret) {
+      this.#current = {
+        accessKeyId: creds.accessKeyId,
+        accessKeySecret: creds.accessKeySecret,
+        ...(creds.securityToken ? { securityToken: creds.securityToken } : {}),
+      };
+    }
+  }
+
+  async get(): Promise<CloudCredentials> {
+    if (this.#current) return this.#current;
+    if (this.#fallback) return this.#fallback.get();
+    throw new Error(
+      'No credentials for this invocation: FC passed an empty context.credentials. Attach a RAM role to the function (s.yaml `role`).',
+    );
+  }
+}
