@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, read once at cold start from the environment. A bad value fails fast with the
+ * variable's name, what was wrong with it and how to fix it — never with the value of a secret.
+ */
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const host = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port, without scheme or path');
+
+export const configSchema = z.object({
+  /** Region of the SAE apps. Falls back to FC_REGION (set by FC) when unset. */
+  SAE_REGION: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z0-9-]+$/, 'must look like cn-hangzhou')
+    .optional(),
+  FC_REGION: z.string().optional(),
+  SAE_ENDPOINT: host.optional(),
+  SAE_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  SAE_CONNECT_TIMEOUT_MS: intFrom(3_000, 100, 60_000),
+  SAE_READ_TIMEOUT_MS: intFrom(5_000, 100, 120_000),
+  /** Full MNS endpoint URL; default https://<account>.mns.<region>.aliyuncs.com. */
+  MNS_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  MNS_ACCOUNT_ID: z.string().regex(/^\d+$/, 'must be the numeric Alibaba Cloud account ID').optional(),
+  FC_ACCOUNT_ID: z.string().optional(),
+  MNS_TOPIC: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9-]{0,254}$/,
+      'must be an MNS topic name (letters, digits, -; starts with a letter)',
+    )
+    .default('sae-rollback-outcomes'),
+  MNS_TIMEOUT_MS: intFrom(5_000, 100, 60_000),
+  IDEMPOTENCY_STORE: z.enum(['memory']).default('memory'),
+  /** How long a completed rollback is remembered (duplicates get the stored outcome). */
+  IDEMPOTENCY_TTL_SECONDS: intFrom(86_400, 60, 30 * 86_400),
+  /** How long a permanent failure is remembered, so a storm of repeats does not repeat it. */
+  FAILURE_TTL_SECONDS: intFrom(300, 0, 86_400),
+  /** Publish `duplicate` outcomes too (they are always logged). */
+  NOTIFY_DUPLICATES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  regionId: string;
+  sae: {
+    endpoint: string | undefined;
+    protocol: 'https' | 'http';
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+  };
+  mns: { endpoint: string; topic: string; timeoutMs: number };
+  idempotency: { store: 'memory'; ttlMs: number; failureTtlMs: number };
+  notifyDuplicates: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment into a {@link Config}; throws {@link ConfigError} listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Treat empty strings as unset: s.yaml renders missing ${env(...)} values as "".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = configSchema.safeParse(cleaned);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const value = cleaned[name];
+      const shape = value === undefined ? 'unset' : `a ${value.length}-character value`;
+      return `  ${name} (${shape}): ${i.message}`;
+    });
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}\nFix these environment variables (see README, "Configuration").`,
+    );
+  }
+  const e = r.data;
+  const regionId = e.SAE_REGION ?? e.FC_REGION;
+  if (!regionId)
+    throw new ConfigError(
+      'Invalid configuration:\n  SAE_REGION (unset): set it to the region of your SAE apps, e.g. cn-hangzhou.',
+    );
+  let mnsEndpoint = e.MNS_ENDPOINT;
+  if (!mnsEndpoint) {
+    const account = e.MNS_ACCOUNT_ID ?? e.FC_ACCOUNT_ID;
+    if (!account) {
+      throw new ConfigError(
+        'Invalid configuration:\n  MNS_ENDPOINT (unset): set MNS_ENDPOINT, or MNS_ACCOUNT_ID so the endpoint https://<account>.mns.<region>.aliyuncs.com can be built.',
+      );
+    }
+    mnsEndpoint = `https://${account}.mns.${regionId}.aliyuncs.com`;
+  }
+  return {
+    regionId,
+    sae: {
+      endpoint: e.SAE_ENDPOINT,
+      protocol: e.SAE_PROTOCOL,
+      connectTimeoutMs: e.SAE_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: e.SAE_READ_TIMEOUT_MS,
+    },
+    mns: { endpoint: mnsEndpoint, topic: e.MNS_TOPIC, timeoutMs: e.MNS_TIMEOUT_MS },
+    idempotency: {
+      store: e.IDEMPOTENCY_STORE,
+      ttlMs: e.IDEMPOTENCY_TTL_SECONDS * 1000,
+      failureTtlMs: e.FAILURE_TTL_SECONDS * 1000,
+    },
+    notifyDuplicates: e.NOTIFY_DUPLICATES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The one record of what sae-rollback did and why. Used by the decision core, the idempotency store,
+ * every notifier, the HTTP response and the logs. Versioned: consumers check `schemaVersion`.
+ */
+export const OUTCOMES = [
+  'aborted',
+  'already-finished',
+  'no-running-change-order',
+  'duplicate',
+  'not-found',
+  'forbidden',
+  'failed-retryable',
+  'failed-permanent',
+  'rejected-input',
+] as const;
+export const outcomeKindSchema = z.enum(OUTCOMES);
+export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
+
+/** Outcomes that end the matter; anything else may be tried again later. */
+export const FINAL_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
+  OUTCOMES.filter((o) => o !== 'failed-retryable'),
+);
+
+export const alarmSchema = z.object({
+  /** Which trigger family delivered it, e.g. `direct`, `cloudmonitor`, `eventbridge`. */
+  source: z.string(),
+  name: z.string().optional(),
+  state: z.string().optional(),
+  value: z.string().optional(),
+  metric: z.string().optional(),
+  ruleId: z.string().optional(),
+});
+export type Alarm = z.infer<typeof alarmSchema>;
+
+export const saeTraceSchema = z.object({
+  /** The SAE action whose answer decided the outcome. */
+  action: z.string(),
+  requestId: z.string().optional(),
+  traceId: z.string().optional(),
+  errorCode: z.string().optional(),
+  httpStatus: z.number().optional(),
+});
+export type SaeTrace = z.infer<typeof saeTraceSchema>;
+
+export const outcomeSchema = z.object({
+  schemaVersion: z.literal(1),
+  outcome: outcomeKindSchema,
+  /** One line a human can act on at 3 a.m. */
+  summary: z.string(),
+  /** Stable across redeliveries of the same decision, so consumers can deduplicate. */
+  messageId: z.string(),
+  dedupeKey: z.string().optional(),
+  changeOrderId: z.string().optional(),
+  changeOrderStatus: z.number().optional(),
+  appId: z.string().optional(),
+  appName: z.string().optional(),
+  alarm: alarmSchema.optional(),
+  /** Every SAE call made for this decision, in order. */
+  sae: z.array(saeTraceSchema),
+  /** For `duplicate`: what the first delivery decided, or that it is still in progress. */
+  original: z
+    .object({ outcome: outcomeKindSchema.or(z.literal('in-progress')), at: z.string().optional() })
+    .optional(),
+  /** For failures and rejections: what was wrong and what to do. */
+  reason: z.string().optional(),
+  retryable: z.boolean(),
+  fcRequestId: z.string().optional(),
+  receivedAt: z.string(),
+  decidedAt: z.string(),
+});
+export type Outcome = z.infer<typeof outcomeSchema>;
