@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // CI (.ci/run) reads the JSON report to print the plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.ci/out/vitest.json' },
     // Tests start real HTTP emulators and talk to a real Redis; keep them honest but not flaky.
     testTimeout: 20_000,
     hookTimeout: 20_000,

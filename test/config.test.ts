@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../lib/config.js';
+
+describe('loadConfig', () => {
+  it('builds the production endpoints from region and account', () => {
+    const c = loadConfig({ FC_REGION: 'cn-hangzhou', FC_ACCOUNT_ID: '1234567890123456' });
+    expect(c.regionId).toBe('cn-hangzhou');
+    expect(c.sae.endpoint).toBeUndefined();
+    expect(c.sae.protocol).toBe('https');
+    expect(c.mns.endpoint).toBe('https://1234567890123456.mns.cn-hangzhou.aliyuncs.com');
+    expect(c.mns.topic).toBe('sae-rollback-outcomes');
+    expect(c.idempotency.ttlMs).toBe(86_400_000);
+  });
+
+  it('takes overrides for the emulators', () => {
+    const c = loadConfig({
+      SAE_REGION: 'cn-shanghai',
+      SAE_ENDPOINT: '127.0.0.1:4010',
+      SAE_PROTOCOL: 'http',
+      MNS_ENDPOINT: 'http://127.0.0.1:4011',
+      MNS_TOPIC: 'ops-alerts',
+      SAE_READ_TIMEOUT_MS: '8000',
+    });
+    expect(c.sae).toEqual({
+      endpoint: '127.0.0.1:4010',
+      protocol: 'http',
+      connectTimeoutMs: 3000,
+      readTimeoutMs: 8000,
+    });
+    expect(c.mns.endpoint).toBe('http://127.0.0.1:4011');
+  });
+
+  it('lists every bad variable with its name and shape, never its value', () => {
+    const secretish = 'https://sae.example.com/with/path?token=hunter2-very-secret';
+    let err: unknown;
+    try {
+      loadConfig({
+        SAE_REGION: 'cn-hangzhou',
+        SAE_ENDPOINT: secretish,
+        SAE_PROTOCOL: 'ftp',
+        MNS_ACCOUNT_ID: '1',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain(`SAE_ENDPOINT (a ${secretish.length}-character value)`);
+    expect(msg).toContain('SAE_PROTOCOL');
+    expect(msg).not.toContain('hunter2');
+  });
+
+  it('explains what to set when the region or MNS endpoint is missing', () => {
+    expect(() => loadConfig({})).toThrow(/SAE_REGION \(unset\)/);
+    expect(() => loadConfig({ SAE_REGION: 'cn-hangzhou' })).toThrow(
+      /MNS_ENDPOINT \(unset\).*MNS_ACCOUNT_ID/s,
+    );
+  });
+
+  it('treats empty strings (unset s.yaml variables) as unset', () => {
+    const c = loadConfig({ SAE_REGION: 'cn-hangzhou', MNS_ACCOUNT_ID: '1', SAE_ENDPOINT: '', MNS_TOPIC: '' });
+    expect(c.sae.endpoint).toBeUndefined();
+    expect(c.mns.topic).toBe('sae-rollback-outcomes');
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { classifyCode, SaeError, toSaeError } from '../../lib/sae/errors.js';
+
+/** Every code the SAE docs list for the change-order APIs, plus the gateway's, with its expected class. */
+const DOCUMENTED: Array<[code: string, http: number, kind: string, reason?: string]> = [
+  ['Application.ChangerOrder.Not.Running', 400, 'already-done'],
+  ['InvalidChangeOrder.NotFound', 400, 'permanent', 'not-found'],
+  ['InvalidAppId.NotFound', 404, 'permanent', 'not-found'],
+  ['InvalidApplication.NotFound', 400, 'permanent', 'not-found'],
+  ['Resouce.no.permission', 400, 'permanent', 'forbidden'],
+  ['AccessDenied', 403, 'permanent', 'forbidden'],
+  ['SignatureDoesNotMatch', 403, 'permanent', 'forbidden'],
+  ['InvalidParameter.NotEmpty', 400, 'permanent', 'invalid-input'],
+  ['InvalidParameter.Obviously', 400, 'permanent', 'invalid-input'],
+  ['InvalidParameter.WithMessage', 400, 'permanent', 'invalid-input'],
+  ['Throttling.User', 400, 'retryable'],
+  ['Throttling.Api', 400, 'retryable'],
+  ['Throttling', 400, 'retryable'],
+  ['Application.ChangerOrderRunning', 400, 'retryable'],
+  ['System.Upgrading', 400, 'retryable'],
+  ['ServiceUnavailable', 503, 'retryable'],
+  ['InternalError', 500, 'retryable'],
+  ['InvalidSecurityToken.Expired', 400, 'retryable'],
+];
+
+describe('SAE error classification', () => {
+  it.each(DOCUMENTED)('%s (HTTP %i) is %s', (code, http, kind, reason) => {
+    expect(classifyCode(code, http)).toEqual(reason ? { kind, reason } : { kind });
+  });
+
+  it('treats unknown 5xx as retryable and unknown 4xx as permanent', () => {
+    expect(classifyCode('Something.New', 502).kind).toBe('retryable');
+    expect(classifyCode('Something.New', 429).kind).toBe('retryable');
+    expect(classifyCode('Something.New', 400)).toEqual({ kind: 'permanent', reason: 'other' });
+  });
+
+  it('keeps code, HTTP status and RequestId from a tea ResponseError', () => {
+    const teaError = Object.assign(new Error('InvalidChangeOrder.NotFound: code: 400, … request id: RID-1'), {
+      code: 'InvalidChangeOrder.NotFound',
+      statusCode: 400,
+      data: {
+        RequestId: 'RID-1',
+        Code: 'InvalidChangeOrder.NotFound',
+        Message: 'The current change order does not exist.',
+        statusCode: 400,
+      },
+    });
+    const e = toSaeError('AbortAndRollbackChangeOrder', teaError);
+    expect(e).toBeInstanceOf(SaeError);
+    expect([e.kind, e.reason, e.code, e.httpStatus, e.requestId]).toEqual([
+      'permanent',
+      'not-found',
+      'InvalidChangeOrder.NotFound',
+      400,
+      'RID-1',
+    ]);
+    expect(e.cause).toBe(teaError);
+  });
+
+  it('classifies a non-JSON body (HTML 502 from a gateway) as retryable', () => {
+    let syntax: unknown;
+    try {
+      JSON.parse('<html>502 Bad Gateway</html>');
+    } catch (err) {
+      syntax = err;
+    }
+    const e = toSaeError('DescribeChangeOrder', syntax);
+    expect([e.kind, e.code]).toEqual(['retryable', 'NonJsonResponse']);
+  });
+
+  it.each([
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, 'ECONNREFUSED'],
+    [{ code: 'ECONNRESET', message: 'socket hang up' }, 'ECONNRESET'],
+    [{ name: 'RequestTimeoutError', message: 'ReadTimeout(3000)' }, 'RequestTimeout'],
+  ])('classifies network failure %o as retryable', (raw, code) => {
+    const e = toSaeError('AbortAndRollbackChangeOrder', Object.assign(new Error(String(raw.message)), raw));
+    expect([e.kind, e.code]).toEqual(['retryable', code]);
+  });
+
+  it('classifies missing credentials as permanent and forbidden', () => {
+    const e = toSaeError(
+      'DescribeChangeOrder',
+      Object.assign(new Error('Please set up the credentials'), { code: 'InvalidCredentials' }),
+    );
+    expect([e.kind, e.reason]).toEqual(['permanent', 'forbidden']);
+  });
+});
