@@ -1,0 +1,95 @@
+/**
+ * Errors raised by outcome publishers. One class for every channel so callers can decide
+ * "retry or give up" from `retryable` alone, without knowing the wire protocol.
+ */
+
+/** Channels a notification can go out on. Only MNS today; the field exists so logs stay unambiguous later. */
+export const NotifyChannel = { mns: 'mns' } as const;
+export type NotifyChannel = (typeof NotifyChannel)[keyof typeof NotifyChannel];
+
+/**
+ * Where a failure came from. `http`: the service answered with an error status; `network`: connect/reset/DNS;
+ * `timeout`: our deadline fired; `protocol`: the service answered something we cannot trust (bad XML, MD5
+ * mismatch); `invalid-input`: rejected locally before any request; `credentials`: the credential provider failed.
+ */
+export const NotifyErrorKind = {
+  http: 'http',
+  network: 'network',
+  timeout: 'timeout',
+  protocol: 'protocol',
+  invalidInput: 'invalid-input',
+  credentials: 'credentials',
+} as const;
+export type NotifyErrorKind = (typeof NotifyErrorKind)[keyof typeof NotifyErrorKind];
+
+/**
+ * Codes this client assigns itself (the service's own codes, e.g. `TopicNotExist`, pass through unchanged).
+ * They are distinct from every documented MNS code so the two never get confused in dashboards.
+ */
+export const MnsClientErrorCode = {
+  invalidTopicName: 'Client.InvalidTopicName',
+  invalidMessage: 'Client.InvalidMessage',
+  invalidConfig: 'Client.InvalidConfig',
+  timeout: 'Client.Timeout',
+  network: 'Client.NetworkError',
+  malformedResponse: 'Client.MalformedResponse',
+  bodyMd5Mismatch: 'Client.MessageBodyMD5Mismatch',
+  credentialsUnavailable: 'Client.CredentialsUnavailable',
+} as const;
+export type MnsClientErrorCode = (typeof MnsClientErrorCode)[keyof typeof MnsClientErrorCode];
+
+/** Constructor input for {@link NotifyError}. */
+export interface NotifyErrorInit {
+  channel: NotifyChannel;
+  kind: NotifyErrorKind;
+  retryable: boolean;
+  code?: string | undefined;
+  httpStatus?: number | undefined;
+  requestId?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * A failed publish. `message` is safe to log: builders of this error must never put credentials in it
+ * (the MNS client redacts the secret and the STS token from anything the server echoes back).
+ * `cause` is kept non-enumerable (as `Error` does natively) so `JSON.stringify(err)` shows only the fields below.
+ */
+export class NotifyError extends Error {
+  override readonly name = 'NotifyError';
+  readonly channel: NotifyChannel;
+  readonly kind: NotifyErrorKind;
+  readonly code: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly requestId: string | undefined;
+  /** True when sending the same message again may succeed (5xx, 429, throttling, network, timeout). */
+  readonly retryable: boolean;
+
+  constructor(message: string, init: NotifyErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.channel = init.channel;
+    this.kind = init.kind;
+    this.code = init.code;
+    this.httpStatus = init.httpStatus;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable;
+  }
+
+  /** Structured form for log lines; `message` is included because it is not an own enumerable property. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      channel: this.channel,
+      kind: this.kind,
+      code: this.code,
+      httpStatus: this.httpStatus,
+      requestId: this.requestId,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** Narrowing helper for `catch (e: unknown)`. */
+export function isNotifyError(e: unknown): e is NotifyError {
+  return e instanceof NotifyError;
+}
