@@ -1,0 +1,121 @@
+/**
+ * `/__admin/` over HTTP: JSON in/out, unauthenticated (the server only listens on 127.0.0.1), a thin
+ * layer over the in-process methods so another process (`sae-rollback dev`) can drive the emulator.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { readBody, sendJson } from '../http.js';
+import {
+  credentialSchema,
+  faultSchema,
+  seedAppSchema,
+  startChangeOrderSchema,
+  statusSchema,
+} from './admin-schemas.js';
+import { SaeStateError } from './state.js';
+import type { SaeEmulator } from './types.js';
+
+export const ADMIN_PREFIX = '/__admin/';
+
+class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function parseBody<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.output<T>> {
+  const raw = (await readBody(req)).toString('utf8');
+  let json: unknown;
+  try {
+    json = raw === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new AdminError(400, 'BadRequest', 'body is not JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success)
+    throw new AdminError(400, 'BadRequest', 'body does not match the schema', parsed.error.issues);
+  return parsed.data;
+}
+
+async function route(
+  emu: SaeEmulator,
+  req: IncomingMessage,
+  path: string,
+  url: URL,
+): Promise<[number, unknown]> {
+  const method = req.method ?? 'GET';
+  const key = `${method} ${path}`;
+  switch (key) {
+    case 'GET state':
+      return [200, emu.snapshot()];
+    case 'POST apps':
+      return [201, emu.seedApp(await parseBody(req, seedAppSchema))];
+    case 'POST change-orders': {
+      const changeOrderId = emu.startChangeOrder(await parseBody(req, startChangeOrderSchema));
+      return [201, { changeOrderId, changeOrder: emu.getChangeOrder(changeOrderId) }];
+    }
+    case 'GET calls': {
+      const action = url.searchParams.get('action');
+      return [200, { calls: action ? emu.callsTo(action) : emu.calls }];
+    }
+    case 'DELETE calls':
+      emu.clearCalls();
+      return [204, undefined];
+    case 'POST faults':
+      emu.injectFault(await parseBody(req, faultSchema));
+      return [201, { faults: emu.snapshot().faults }];
+    case 'DELETE faults':
+      emu.clearFaults();
+      return [204, undefined];
+    case 'POST reset':
+      emu.reset();
+      return [204, undefined];
+    case 'POST credentials': {
+      const credential = await parseBody(req, credentialSchema);
+      emu.addCredential(credential);
+      return [201, { accessKeyId: credential.accessKeyId }];
+    }
+  }
+  // POST change-orders/<id>/status
+  const statusMatch = /^change-orders\/([^/]+)\/status$/.exec(path);
+  if (method === 'POST' && statusMatch?.[1]) {
+    const { status, subStatus } = await parseBody(req, statusSchema);
+    return [200, emu.setChangeOrderStatus(decodeURIComponent(statusMatch[1]), status, subStatus)];
+  }
+  throw new AdminError(404, 'NotFound', `no admin route ${key}`);
+}
+
+/** Serves one `/__admin/...` request. */
+export async function serveAdmin(emu: SaeEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const path = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
+  try {
+    const [status, body] = await route(emu, req, path, url);
+    if (body === undefined) {
+      res.writeHead(status).end();
+    } else {
+      sendJson(res, status, body);
+    }
+  } catch (err) {
+    if (err instanceof AdminError) {
+      sendJson(res, err.status, { error: err.code, message: err.message, issues: err.issues });
+    } else if (err instanceof SaeStateError) {
+      const status = err.code.endsWith('NotFound')
+        ? 404
+        : err.code.startsWith('InvalidParameter')
+          ? 400
+          : 409;
+      sendJson(res, status, { error: err.code, message: err.message });
+    } else {
+      sendJson(res, 500, {
+        error: 'InternalError',
+        message: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+}

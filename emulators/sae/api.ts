@@ -1,0 +1,145 @@
+/** One SAE API request, end to end: gateway checks, faults, RAM, handler, call log. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Clock } from '../../lib/clock.js';
+import { readBody, sendJson, sendText, sleep } from '../http.js';
+import {
+  gatewayError,
+  knownGatewayError,
+  newRequestId,
+  newTraceId,
+  type Reply,
+  saeError,
+} from './envelope.js';
+import type { FaultPlan, FaultQueue } from './faults.js';
+import type { Acs3Gate } from './gate.js';
+import { deniedReply, routeForPath, SAE_API_VERSION } from './handlers.js';
+import type { SaeState } from './state.js';
+import type { CallRecord } from './types.js';
+
+export interface ApiDeps {
+  clock: Clock;
+  regionId: string;
+  gate: Acs3Gate;
+  state: SaeState;
+  faults: FaultQueue;
+  record(call: CallRecord): void;
+}
+
+/** What goes back on the wire: a JSON reply, a gateway HTML page, or nothing at all. */
+type Outcome = Reply | { html: number } | { reset: true };
+
+function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
+  const q = rawUrl.indexOf('?');
+  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  // URLSearchParams decodes %XX and '+' the way the SDK's querystring.stringify encodes them.
+  const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
+  return { path, query };
+}
+
+function faultOutcome(deps: ApiDeps, requestId: string, failure: NonNullable<FaultPlan['failure']>): Outcome {
+  switch (failure.kind) {
+    case 'throttle':
+      return knownGatewayErrorWithStatus(deps, requestId, failure.status);
+    case 'html':
+      return { html: failure.status ?? 502 };
+    case 'reset':
+      return { reset: true };
+    case 'success-false':
+      return { ...saeError(requestId, failure.code, failure.message ?? failure.code, 200) };
+    case 'http-error': {
+      const message = failure.message ?? failure.code;
+      return failure.shape === 'pop'
+        ? gatewayError(requestId, deps.regionId, failure.code, message, failure.status)
+        : saeError(requestId, failure.code, message, failure.status);
+    }
+  }
+}
+
+function knownGatewayErrorWithStatus(deps: ApiDeps, requestId: string, status: number | undefined): Reply {
+  const reply = knownGatewayError(requestId, deps.regionId, 'Throttling.User');
+  return status === undefined ? reply : { ...reply, status };
+}
+
+async function decide(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  requestId: string,
+  call: CallRecord,
+  body: Buffer,
+): Promise<Outcome> {
+  const gate = deps.gate.check({
+    method: call.method,
+    path: call.path,
+    query: call.query,
+    headers: req.headers,
+    body,
+  });
+  if (!gate.ok) {
+    call.signatureValid = gate.signatureValid;
+    if (gate.accessKeyId !== undefined) call.accessKeyId = gate.accessKeyId;
+    return knownGatewayError(requestId, deps.regionId, gate.code, gate.detail);
+  }
+  call.signatureValid = true;
+  call.accessKeyId = gate.accessKeyId;
+
+  if (req.headers['x-acs-version'] !== SAE_API_VERSION)
+    return knownGatewayError(requestId, deps.regionId, 'InvalidVersion');
+  const route = routeForPath(call.path);
+  if (!route || route.method !== call.method) {
+    return knownGatewayError(requestId, deps.regionId, 'InvalidAction.NotFound');
+  }
+  if (req.headers['x-acs-action'] !== route.action) {
+    const message = `Specified api is not found, please check your url and method. (x-acs-action is not ${route.action})`;
+    return gatewayError(requestId, deps.regionId, 'InvalidAction.NotFound', message, 400);
+  }
+
+  const plan = deps.faults.take(route.action);
+  if (plan.latencyMs > 0) await sleep(plan.latencyMs);
+  if (plan.failure) return faultOutcome(deps, requestId, plan.failure);
+
+  const ctx = { requestId, query: call.query, credential: gate.credential, state: deps.state };
+  return deniedReply(ctx, route.action) ?? route.handle(ctx);
+}
+
+/** Serves one API request and appends it to the call log, whatever the outcome (status 0 until answered). */
+export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = newRequestId();
+  const { path, query } = splitUrl(req.url ?? '/');
+  const headerAction = req.headers['x-acs-action'];
+  const call: CallRecord = {
+    at: deps.clock.now(),
+    action: routeForPath(path)?.action ?? (typeof headerAction === 'string' ? headerAction : ''),
+    method: (req.method ?? 'GET').toUpperCase(),
+    path,
+    query,
+    status: 0,
+    requestId,
+    signatureValid: false,
+  };
+  // Logged on arrival so the log keeps arrival order and reset() also forgets calls still in flight.
+  deps.record(call);
+  let outcome: Outcome;
+  try {
+    const body = await readBody(req);
+    outcome = await decide(deps, req, requestId, call, body);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    outcome = gatewayError(requestId, deps.regionId, 'InternalError', `SAE emulator error: ${message}`, 500);
+  }
+
+  if ('reset' in outcome) {
+    req.socket.destroy();
+    return;
+  }
+  const headers = { 'x-acs-request-id': requestId, 'x-acs-trace-id': newTraceId() };
+  if ('html' in outcome) {
+    call.status = outcome.html;
+    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
+    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
+    return;
+  }
+  call.status = outcome.status;
+  if (outcome.code !== undefined) call.code = outcome.code;
+  sendJson(res, outcome.status, outcome.body, headers);
+}

@@ -1,0 +1,152 @@
+/** Response bodies: the SAE envelope for business answers, the POP gateway shape for gateway errors. */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+/** `91F93257-7A4A-4BD3-9A7E-2F6EAE6D1234`-style request ID. */
+export function newRequestId(): string {
+  return randomUUID().toUpperCase();
+}
+
+/** 30 hex characters, like `0a98a02315955564772843261e1234`. */
+export function newTraceId(): string {
+  return randomBytes(15).toString('hex');
+}
+
+/** SAE business errors with their documented HTTP status and message (misspellings are official). */
+export const SAE_ERRORS = {
+  'InvalidParameter.NotEmpty': { status: 400, message: 'You must specify the parameter %s.' },
+  'InvalidParameter.Obviously': { status: 400, message: 'The specified parameter is invalid {%s}.' },
+  'Resouce.no.permission': {
+    status: 400,
+    message: 'You are not authorized to operate on the specified resources.',
+  },
+  'InvalidChangeOrder.NotFound': { status: 400, message: 'The current change order does not exist.' },
+  'Application.ChangerOrder.Not.Running': {
+    status: 400,
+    message: 'The change order is not running and cannot be terminated.',
+  },
+  'Application.ChangerOrderRunning': {
+    status: 400,
+    message: 'An application change process is in progress. Please try again later.',
+  },
+  AccessDenied: { status: 403, message: 'AccessDenied: %s' },
+  'InvalidAppId.NotFound': { status: 404, message: 'The specified AppId does not exist.' },
+} as const;
+
+export type SaeErrorCode = keyof typeof SAE_ERRORS;
+
+/** Errors the POP gateway answers before SAE sees the request. */
+export const GATEWAY_ERRORS = {
+  MissingAuthorization: { status: 400, message: 'Authorization is mandatory for this action.' },
+  IncompleteSignature: {
+    status: 400,
+    message: 'The request signature does not conform to Aliyun standards. %s',
+  },
+  'InvalidAccessKeyId.NotFound': { status: 404, message: 'Specified access key is not found.' },
+  SignatureDoesNotMatch: {
+    status: 403,
+    message: 'The request signature does not conform to Aliyun standards. server string to sign is:%s',
+  },
+  'InvalidSecurityToken.Mismatch': {
+    status: 403,
+    message: 'Specified SecurityToken mismatch with the AccessKey.',
+  },
+  'InvalidSecurityToken.Malformed': {
+    status: 403,
+    message: 'Specified SecurityToken is malformed or missing.',
+  },
+  'InvalidTimeStamp.Format': {
+    status: 400,
+    message: 'Specified time stamp or date value is not well formatted.',
+  },
+  'InvalidTimeStamp.Expired': { status: 400, message: 'Specified time stamp or date value is expired.' },
+  SignatureNonceUsed: { status: 400, message: 'Specified signature nonce was used already.' },
+  InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
+  'InvalidAction.NotFound': {
+    status: 404,
+    message: 'Specified api is not found, please check your url and method.',
+  },
+  'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
+} as const;
+
+export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
+
+/** A response the server will write: status, JSON body, and the code for the call log. */
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  code?: string;
+}
+
+function fill(template: string, detail: string | undefined): string {
+  return template.includes('%s') ? template.replace('%s', detail ?? '') : template;
+}
+
+/** The gateway error body `{RequestId, HostId, Code, Message, Recommend}`. */
+export function gatewayError(
+  requestId: string,
+  regionId: string,
+  code: string,
+  message: string,
+  status: number,
+): Reply {
+  return {
+    status,
+    code,
+    body: {
+      RequestId: requestId,
+      HostId: `sae.${regionId}.aliyuncs.com`,
+      Code: code,
+      Message: message,
+      Recommend: `https://next.api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=sae`,
+    },
+  };
+}
+
+/** A documented gateway error, with `%s` in its message filled by `detail`. */
+export function knownGatewayError(
+  requestId: string,
+  regionId: string,
+  code: GatewayErrorCode,
+  detail?: string,
+): Reply {
+  const { status, message } = GATEWAY_ERRORS[code];
+  return gatewayError(requestId, regionId, code, fill(message, detail), status);
+}
+
+/** The SAE envelope for a failed call; `Code` and `ErrorCode` both carry the error code. */
+export function saeError(requestId: string, code: string, message: string, status: number): Reply {
+  return {
+    status,
+    code,
+    body: {
+      RequestId: requestId,
+      TraceId: newTraceId(),
+      Code: code,
+      ErrorCode: code,
+      Message: message,
+      Success: false,
+    },
+  };
+}
+
+/** A documented SAE business error, with `%s` in its message filled by `detail`. */
+export function knownSaeError(requestId: string, code: SaeErrorCode, detail?: string): Reply {
+  const { status, message } = SAE_ERRORS[code];
+  return saeError(requestId, code, fill(message, detail), status);
+}
+
+/** The SAE success envelope. `ErrorCode: "success"` as in the doc samples, so clients must not key on it. */
+export function saeSuccess(requestId: string, data: unknown): Reply {
+  return {
+    status: 200,
+    body: {
+      RequestId: requestId,
+      Message: 'success',
+      TraceId: newTraceId(),
+      Data: data,
+      ErrorCode: 'success',
+      Code: '200',
+      Success: true,
+    },
+  };
+}

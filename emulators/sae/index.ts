@@ -1,0 +1,113 @@
+/**
+ * SAE (2019-05-06) API emulator: a real HTTP server on 127.0.0.1 that verifies ACS3-HMAC-SHA256
+ * signatures and serves AbortAndRollbackChangeOrder, DescribeChangeOrder, DescribeApplicationStatus
+ * and ListChangeOrders over an in-memory state machine, with fault injection and an admin surface.
+ */
+import { createServer } from 'node:http';
+import { type Clock, systemClock } from '../../lib/clock.js';
+import { closeServer, listenLocal } from '../http.js';
+import { ADMIN_PREFIX, serveAdmin } from './admin.js';
+import { serveApi } from './api.js';
+import { FaultQueue } from './faults.js';
+import { Acs3Gate } from './gate.js';
+import { SaeState } from './state.js';
+import type { CallRecord, EmulatorCredential, SaeEmulator } from './types.js';
+
+export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
+export { SAE_API_VERSION } from './handlers.js';
+export { SaeStateError } from './state.js';
+export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
+export type {
+  AppView,
+  CallRecord,
+  ChangeOrderView,
+  EmulatorCredential,
+  EmulatorSnapshot,
+  Fault,
+  FaultKind,
+  SaeEmulator,
+  SeedAppInput,
+  StartChangeOrderInput,
+} from './types.js';
+
+export interface StartSaeEmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Drives timestamps, signature-date checks and nonce expiry. Default: the system clock. */
+  clock?: Clock;
+  /**
+   * Clock for the x-acs-date window and nonce expiry; default `clock`. The SDK stamps requests with
+   * real time, so pass `systemClock` here when `clock` is a ManualClock far from now.
+   */
+  signatureClock?: Clock;
+  credentials?: EmulatorCredential[];
+  /** Only used in gateway `HostId`s (`sae.<region>.aliyuncs.com`). Default `cn-hangzhou`. */
+  regionId?: string;
+}
+
+/** Starts the emulator; `close()` it when done. */
+export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Promise<SaeEmulator> {
+  const clock = opts.clock ?? systemClock;
+  const regionId = opts.regionId ?? 'cn-hangzhou';
+  const credentials = new Map<string, EmulatorCredential>();
+  const state = new SaeState(clock);
+  const faults = new FaultQueue();
+  const gate = new Acs3Gate(opts.signatureClock ?? clock, credentials);
+  let calls: CallRecord[] = [];
+
+  const addCredential = (c: EmulatorCredential): void => {
+    credentials.set(c.accessKeyId, structuredClone(c));
+  };
+  for (const c of opts.credentials ?? []) addCredential(c);
+
+  const apiDeps = { clock, regionId, gate, state, faults, record: (c: CallRecord) => void calls.push(c) };
+  const server = createServer((req, res) => {
+    const handled = req.url?.startsWith(ADMIN_PREFIX)
+      ? serveAdmin(emulator, req, res)
+      : serveApi(apiDeps, req, res);
+    handled.catch((err: unknown) => {
+      // Both servers answer their own errors; reaching here means the socket broke mid-reply.
+      if (!res.headersSent) res.writeHead(500).end();
+      process.emitWarning(`sae emulator: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  });
+  const port = await listenLocal(server, opts.port ?? 0);
+  let closed: Promise<void> | undefined;
+
+  const emulator: SaeEmulator = {
+    url: `http://127.0.0.1:${port}`,
+    endpoint: `127.0.0.1:${port}`,
+    port,
+    get calls() {
+      return calls;
+    },
+    close() {
+      closed ??= closeServer(server);
+      return closed;
+    },
+    addCredential,
+    seedApp: (input) => state.seedApp(input),
+    startChangeOrder: (input) => state.startChangeOrder(input),
+    setChangeOrderStatus: (id, status, subStatus) => state.setChangeOrderStatus(id, status, subStatus),
+    getApp: (appId) => state.getApp(appId),
+    getChangeOrder: (id) => state.getChangeOrder(id),
+    callsTo: (action) => calls.filter((c) => c.action === action),
+    clearCalls() {
+      calls = [];
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    reset() {
+      state.reset();
+      faults.clear();
+      calls = [];
+    },
+    snapshot: () => ({
+      apps: state.apps(),
+      changeOrders: state.changeOrders(),
+      faults: faults.list(),
+      accessKeyIds: [...credentials.keys()],
+    }),
+  };
+  return emulator;
+}

@@ -1,0 +1,171 @@
+/** Apps and change orders, with SAE's rules: serial change orders per app, abort restores the version. */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../lib/clock.js';
+import { CO_STATUS, isKnownStatus, isTerminalStatus, VERSION_CHANGING_TYPES } from './status.js';
+import type { AppView, ChangeOrderView, SeedAppInput, StartChangeOrderInput } from './types.js';
+
+/** A refused state change; `code` is the SAE error code the API would answer with. */
+export class SaeStateError extends Error {
+  override readonly name = 'SaeStateError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** In-memory SAE state. Views handed out are copies, so callers cannot bypass the rules. */
+export class SaeState {
+  readonly #apps = new Map<string, AppView>();
+  // Insertion order doubles as creation order: a ManualClock may give two change orders the same time.
+  readonly #orders = new Map<string, ChangeOrderView>();
+
+  constructor(private readonly clock: Clock) {}
+
+  seedApp(input: SeedAppInput): AppView {
+    const versions = input.versions?.length ? [...input.versions] : ['v1'];
+    const app: AppView = {
+      appId: input.appId,
+      appName: input.appName ?? `app-${input.appId.slice(0, 8)}`,
+      namespaceId: input.namespaceId ?? 'cn-hangzhou',
+      versions,
+      currentVersion: versions[versions.length - 1] ?? 'v1',
+      runningInstances: input.runningInstances ?? 2,
+      createTime: this.clock.now(),
+    };
+    this.#apps.set(app.appId, app);
+    return structuredClone(app);
+  }
+
+  startChangeOrder(input: StartChangeOrderInput): string {
+    const app = this.#apps.get(input.appId);
+    if (!app)
+      throw new SaeStateError('InvalidAppId.NotFound', `The specified AppId does not exist: ${input.appId}`);
+    if (this.#running(app.appId)) {
+      throw new SaeStateError(
+        'Application.ChangerOrderRunning',
+        'An application change process is in progress. Please try again later.',
+      );
+    }
+    const status = input.status ?? CO_STATUS.EXECUTING;
+    this.#assertStatus(status);
+    const changeOrderId = input.changeOrderId ?? randomUUID();
+    if (this.#orders.has(changeOrderId)) {
+      throw new SaeStateError('InvalidParameter.Obviously', `Change order ${changeOrderId} already exists.`);
+    }
+    const coTypeCode = input.coTypeCode ?? 'CoDeploy';
+    const fromVersion = app.currentVersion;
+    const movesVersion = input.toVersion !== undefined || VERSION_CHANGING_TYPES.has(coTypeCode);
+    const toVersion = movesVersion ? (input.toVersion ?? `v${app.versions.length + 1}`) : fromVersion;
+    if (toVersion !== fromVersion) {
+      app.versions.push(toVersion);
+      app.currentVersion = toVersion;
+    }
+    const now = this.clock.now();
+    const batchCount = Math.max(1, input.batchCount ?? 1);
+    const order: ChangeOrderView = {
+      changeOrderId,
+      appId: app.appId,
+      coTypeCode,
+      status,
+      subStatus: input.subStatus ?? 0,
+      createTime: now,
+      updateTime: now,
+      batchCount,
+      source: input.source ?? 'api',
+      description: input.description ?? '',
+      fromVersion,
+      toVersion,
+      pipelineIds: Array.from({ length: batchCount }, () => randomUUID()),
+    };
+    if (isTerminalStatus(status)) order.finishTime = now;
+    this.#orders.set(changeOrderId, order);
+    return changeOrderId;
+  }
+
+  setChangeOrderStatus(changeOrderId: string, status: number, subStatus?: 0 | 1): ChangeOrderView {
+    const order = this.#order(changeOrderId);
+    this.#assertStatus(status);
+    if (isTerminalStatus(order.status) && !isTerminalStatus(status) && this.#running(order.appId)) {
+      throw new SaeStateError(
+        'Application.ChangerOrderRunning',
+        'Another change order of this application is running; only one may run at a time.',
+      );
+    }
+    const now = this.clock.now();
+    order.status = status;
+    order.subStatus = subStatus ?? (isTerminalStatus(status) ? 0 : order.subStatus);
+    order.updateTime = now;
+    if (isTerminalStatus(status)) order.finishTime ??= now;
+    else delete order.finishTime;
+    return structuredClone(order);
+  }
+
+  /** AbortAndRollbackChangeOrder: terminate a running change order and restore the previous version. */
+  abortAndRollback(changeOrderId: string): ChangeOrderView {
+    const order = this.#order(changeOrderId);
+    if (isTerminalStatus(order.status)) {
+      throw new SaeStateError(
+        'Application.ChangerOrder.Not.Running',
+        'The change order is not running and cannot be terminated.',
+      );
+    }
+    const app = this.#apps.get(order.appId);
+    if (app && app.currentVersion !== order.fromVersion) {
+      app.currentVersion = order.fromVersion;
+      app.versions.push(order.fromVersion);
+    }
+    return this.setChangeOrderStatus(changeOrderId, CO_STATUS.TERMINATED, 0);
+  }
+
+  getApp(appId: string): AppView | undefined {
+    const app = this.#apps.get(appId);
+    return app ? structuredClone(app) : undefined;
+  }
+
+  getChangeOrder(changeOrderId: string): ChangeOrderView | undefined {
+    const order = this.#orders.get(changeOrderId);
+    return order ? structuredClone(order) : undefined;
+  }
+
+  /** The app's change orders, newest first. */
+  changeOrdersOf(appId: string): ChangeOrderView[] {
+    return [...this.#orders.values()]
+      .filter((o) => o.appId === appId)
+      .reverse()
+      .map((o) => structuredClone(o));
+  }
+
+  apps(): AppView[] {
+    return [...this.#apps.values()].map((a) => structuredClone(a));
+  }
+
+  changeOrders(): ChangeOrderView[] {
+    return [...this.#orders.values()].map((o) => structuredClone(o));
+  }
+
+  reset(): void {
+    this.#apps.clear();
+    this.#orders.clear();
+  }
+
+  #running(appId: string): boolean {
+    for (const o of this.#orders.values()) if (o.appId === appId && !isTerminalStatus(o.status)) return true;
+    return false;
+  }
+
+  #order(changeOrderId: string): ChangeOrderView {
+    const order = this.#orders.get(changeOrderId);
+    if (!order) {
+      throw new SaeStateError('InvalidChangeOrder.NotFound', 'The current change order does not exist.');
+    }
+    return order;
+  }
+
+  #assertStatus(status: number): void {
+    if (!isKnownStatus(status)) {
+      throw new SaeStateError('InvalidParameter.Obviously', `Unknown change-order status ${status}.`);
+    }
+  }
+}

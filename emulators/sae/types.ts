@@ -1,0 +1,147 @@
+/** Public shapes of the SAE emulator: what tests, `npm start` and `sae-rollback dev` use. */
+
+/** An AccessKey the emulator accepts, plus the permissions RAM would give it. */
+export interface EmulatorCredential {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** When set, requests MUST carry this exact `x-acs-security-token` (an STS credential). */
+  securityToken?: string;
+  /** Actions (e.g. `AbortAndRollbackChangeOrder`) RAM denies: answered 403 `AccessDenied`. */
+  deniedActions?: string[];
+  /** When set, only these apps may be touched: others give 400 `Resouce.no.permission`. */
+  allowedAppIds?: string[];
+}
+
+/** Seed for an application. */
+export interface SeedAppInput {
+  appId: string;
+  appName?: string;
+  namespaceId?: string;
+  /** Deployed versions, oldest → newest; the current version is the last. Default `['v1']`. */
+  versions?: string[];
+  /** Default 2. */
+  runningInstances?: number;
+}
+
+/** Seed for a change order on an existing app. */
+export interface StartChangeOrderInput {
+  appId: string;
+  changeOrderId?: string;
+  /** Default `CoDeploy`. */
+  coTypeCode?: string;
+  /** Numeric SAE status; default 1 (executing). */
+  status?: number;
+  /** 1 = "an exception occurred" (e.g. a stuck phased release). Default 0. */
+  subStatus?: 0 | 1;
+  /** The version this change order deploys; default `v<n+1>`. Only deploy-like types move the version. */
+  toVersion?: string;
+  /** Default 1. */
+  batchCount?: number;
+  /** Default `api`. */
+  source?: 'console' | 'api';
+  description?: string;
+}
+
+/** An application as the emulator holds it (`currentVersion` is not exposed by the SAE API). */
+export interface AppView {
+  appId: string;
+  appName: string;
+  namespaceId: string;
+  versions: string[];
+  currentVersion: string;
+  runningInstances: number;
+  createTime: number;
+}
+
+/** A change order as the emulator holds it. Times are epoch milliseconds. */
+export interface ChangeOrderView {
+  changeOrderId: string;
+  appId: string;
+  coTypeCode: string;
+  status: number;
+  subStatus: 0 | 1;
+  createTime: number;
+  updateTime: number;
+  finishTime?: number;
+  batchCount: number;
+  source: 'console' | 'api';
+  description: string;
+  /** The app's version before this change order: what a rollback restores. */
+  fromVersion: string;
+  toVersion: string;
+  pipelineIds: string[];
+}
+
+/** One request the emulator received (admin requests excluded). `status` 0 = not answered (yet), or reset. */
+export interface CallRecord {
+  at: number;
+  action: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  accessKeyId?: string;
+  status: number;
+  code?: string;
+  requestId: string;
+  signatureValid: boolean;
+}
+
+interface FaultBase {
+  /** Only calls to this action; default any action. */
+  action?: string;
+  /** How many matching calls it hits; default 1. */
+  times?: number;
+}
+
+/** A failure to inject. Faults fire after signature verification, before normal handling. */
+export type Fault =
+  | (FaultBase & {
+      kind: 'http-error';
+      status: number;
+      code: string;
+      message?: string;
+      /** `sae` (default): SAE error envelope; `pop`: gateway shape `{RequestId,HostId,Code,Message,Recommend}`. */
+      shape?: 'sae' | 'pop';
+    })
+  | (FaultBase & { kind: 'throttle'; status?: number })
+  | (FaultBase & { kind: 'html'; status?: number })
+  | (FaultBase & { kind: 'latency'; ms: number })
+  | (FaultBase & { kind: 'reset' })
+  | (FaultBase & { kind: 'success-false'; code: string; message?: string });
+
+/** Kinds of fault, for exhaustiveness checks. */
+export type FaultKind = Fault['kind'];
+
+/** A running SAE emulator: a real HTTP server on 127.0.0.1 plus in-process controls. */
+export interface SaeEmulator {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  /** `127.0.0.1:PORT`, what openapi-client's `Config.endpoint` takes (with `protocol: 'http'`). */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Every API request received, rejected ones included, oldest first. Admin requests are not logged. */
+  readonly calls: readonly CallRecord[];
+  close(): Promise<void>;
+  addCredential(credential: EmulatorCredential): void;
+  seedApp(input: SeedAppInput): AppView;
+  /** Creates a change order; throws if the app already has one that is not terminal. */
+  startChangeOrder(input: StartChangeOrderInput): string;
+  setChangeOrderStatus(changeOrderId: string, status: number, subStatus?: 0 | 1): ChangeOrderView;
+  getApp(appId: string): AppView | undefined;
+  getChangeOrder(changeOrderId: string): ChangeOrderView | undefined;
+  callsTo(action: string): CallRecord[];
+  clearCalls(): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Forgets apps, change orders, calls and faults; credentials and used nonces stay. */
+  reset(): void;
+  /** Everything, for `GET /__admin/state`; credentials appear by AccessKey ID only. */
+  snapshot(): EmulatorSnapshot;
+}
+
+export interface EmulatorSnapshot {
+  apps: AppView[];
+  changeOrders: ChangeOrderView[];
+  faults: Array<Fault & { remaining: number }>;
+  accessKeyIds: string[];
+}
