@@ -1,4 +1,7 @@
-import Credentials from '@alicloud/credentials';
+import CredentialsModule from '@alicloud/credentials';
+import { cjsDefault } from './interop.js';
+
+const Credential = cjsDefault<typeof CredentialsModule.default>(CredentialsModule);
 
 /** An AccessKey pair, with an STS token when temporary. Never log this object. */
 export interface CloudCredentials {
@@ -23,15 +26,15 @@ export function staticCredentials(creds: CloudCredentials): CredentialSource {
  */
 export function defaultChainCredentials(): CredentialSource {
   // Built lazily: constructing the chain is cheap, but resolving it may probe the network.
-  let client: InstanceType<typeof Credentials.default> | undefined;
+  let client: InstanceType<typeof Credential> | undefined;
   return {
     async get() {
-      client ??= new Credentials.default();
+      client ??= new Credential();
       const c = await client.getCredential();
       if (!c.accessKeyId || !c.accessKeySecret) {
         throw new Error(
           'No Alibaba Cloud credentials found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, ' +
-            "or give the function a RAM role so FC passes STS credentials in context.credentials.",
+            'or give the function a RAM role so FC passes STS credentials in context.credentials.',
         );
       }
       return {

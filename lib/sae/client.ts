@@ -1,10 +1,11 @@
-import OpenApi, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type Credentials from '@alicloud/credentials';
-import Util from '@alicloud/tea-util';
+import OpenApiModule, { Config, OpenApiRequest, Params } from '@alicloud/openapi-client';
+import { RuntimeOptions } from '@alicloud/tea-util';
 import type { z } from 'zod';
 import type { CredentialSource } from '../credentials.js';
 import { isValidSaeId } from '../ids.js';
-import { SaeError, SaeErrorKind, SaeErrorReason, classifyCode, toSaeError } from './errors.js';
+import { cjsDefault } from '../interop.js';
+import { classifyCode, SaeError, SaeErrorKind, SaeErrorReason, toSaeError } from './errors.js';
 import {
   abortDataSchema,
   applicationStatusDataSchema,
@@ -23,6 +24,8 @@ import type {
   SaeResult,
 } from './types.js';
 
+const OpenApiClient = cjsDefault<typeof OpenApiModule.default>(OpenApiModule);
+
 export interface SaeClientOptions {
   regionId: string;
   credentials: CredentialSource;
@@ -35,7 +38,10 @@ export interface SaeClientOptions {
 
 /** Request shape of each action, copied from the official SDK (`@alicloud/sae20190506`, 2019-05-06, ROA). */
 const ROUTES: Record<SaeAction, { method: 'GET' | 'PUT'; pathname: string }> = {
-  AbortAndRollbackChangeOrder: { method: 'PUT', pathname: '/pop/v1/sam/changeorder/AbortAndRollbackChangeOrder' },
+  AbortAndRollbackChangeOrder: {
+    method: 'PUT',
+    pathname: '/pop/v1/sam/changeorder/AbortAndRollbackChangeOrder',
+  },
   DescribeChangeOrder: { method: 'GET', pathname: '/pop/v1/sam/changeorder/DescribeChangeOrder' },
   DescribeApplicationStatus: { method: 'GET', pathname: '/pop/v1/sam/app/describeApplicationStatus' },
   ListChangeOrders: { method: 'GET', pathname: '/pop/v1/sam/changeorder/ListChangeOrders' },
@@ -52,13 +58,13 @@ export function defaultSaeEndpoint(regionId: string): string {
  * which knows the invocation's deadline and the SAE call budget.
  */
 export class SaeClient implements SaeApi {
-  readonly #client: InstanceType<typeof OpenApi.default>;
-  readonly #runtime: InstanceType<typeof Util.RuntimeOptions>;
+  readonly #client: InstanceType<typeof OpenApiClient>;
+  readonly #runtime: RuntimeOptions;
 
   constructor(opts: SaeClientOptions) {
     const connectTimeout = opts.connectTimeoutMs ?? 3_000;
     const readTimeout = opts.readTimeoutMs ?? 5_000;
-    this.#client = new OpenApi.default(
+    this.#client = new OpenApiClient(
       new Config({
         regionId: opts.regionId,
         endpoint: opts.endpoint ?? defaultSaeEndpoint(opts.regionId),
@@ -69,16 +75,24 @@ export class SaeClient implements SaeApi {
         credential: credentialAdapter(opts.credentials),
       }),
     );
-    this.#runtime = new Util.RuntimeOptions({ autoretry: false, connectTimeout, readTimeout });
+    this.#runtime = new RuntimeOptions({ autoretry: false, connectTimeout, readTimeout });
   }
 
   async abortAndRollbackChangeOrder(changeOrderId: string): Promise<SaeResult<{ changeOrderId: string }>> {
-    const res = await this.#call('AbortAndRollbackChangeOrder', { ChangeOrderId: changeOrderId }, abortDataSchema);
+    const res = await this.#call(
+      'AbortAndRollbackChangeOrder',
+      { ChangeOrderId: changeOrderId },
+      abortDataSchema,
+    );
     return { ...res, data: { changeOrderId: res.data.ChangeOrderId ?? changeOrderId } };
   }
 
   async describeChangeOrder(changeOrderId: string): Promise<SaeResult<ChangeOrder>> {
-    const res = await this.#call('DescribeChangeOrder', { ChangeOrderId: changeOrderId }, changeOrderDataSchema);
+    const res = await this.#call(
+      'DescribeChangeOrder',
+      { ChangeOrderId: changeOrderId },
+      changeOrderDataSchema,
+    );
     const d = res.data;
     return {
       ...res,
@@ -125,16 +139,15 @@ export class SaeClient implements SaeApi {
         currentPage: d.CurrentPage,
         pageSize: d.PageSize,
         totalSize: d.TotalSize,
-        changeOrders: d.ChangeOrderList.map(
-          (c) =>
-            compact<ChangeOrderSummary>({
-              changeOrderId: c.ChangeOrderId,
-              appId: c.AppId,
-              status: c.Status,
-              coTypeCode: c.CoTypeCode,
-              createTime: c.CreateTime,
-              finishTime: c.FinishTime,
-            }),
+        changeOrders: d.ChangeOrderList.map((c) =>
+          compact<ChangeOrderSummary>({
+            changeOrderId: c.ChangeOrderId,
+            appId: c.AppId,
+            status: c.Status,
+            coTypeCode: c.CoTypeCode,
+            createTime: c.CreateTime,
+            finishTime: c.FinishTime,
+          }),
         ),
       },
     };
@@ -180,7 +193,11 @@ export class SaeClient implements SaeApi {
   }
 }
 
-function parseEnvelope<S extends z.ZodType>(action: string, body: unknown, dataSchema: S): SaeResult<z.output<S>> {
+function parseEnvelope<S extends z.ZodType>(
+  action: string,
+  body: unknown,
+  dataSchema: S,
+): SaeResult<z.output<S>> {
   const env = envelopeSchema.safeParse(body);
   if (!env.success) {
     throw new SaeError(`${action}: SAE answered 2xx with an unexpected body: ${env.error.message}`, {

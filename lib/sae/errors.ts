@@ -63,7 +63,10 @@ interface Rule {
   reason?: SaeErrorReason;
 }
 
-const is = (...codes: string[]) => (code: string) => codes.includes(code);
+const is =
+  (...codes: string[]) =>
+  (code: string) =>
+    codes.includes(code);
 const startsWith = (prefix: string) => (code: string) => code.startsWith(prefix);
 
 /**

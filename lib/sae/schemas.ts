@@ -19,7 +19,7 @@ export const envelopeSchema = z.object({
   ErrorCode: optionalString,
   Message: optionalString,
   Success: z.boolean().nullish(),
-  Data: z.unknown(),
+  Data: z.unknown().optional(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -43,7 +43,10 @@ export const changeOrderDataSchema = z.object({
 export const applicationStatusDataSchema = z.object({
   AppId: z.string().min(1),
   LastChangeOrderId: optionalString,
-  LastChangeOrderRunning: z.boolean().nullish().transform((v) => v ?? false),
+  LastChangeOrderRunning: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   LastChangeOrderStatus: optionalString,
   SubStatus: optionalString,
   CurrentStatus: optionalString,

@@ -1,0 +1,129 @@
+/**
+ * `npm start`: the whole job on this machine, no cloud account needed. Starts the SAE and MNS
+ * emulators on free ports, seeds an app whose release is going bad, sends an alarm through the real
+ * alarm handler (fake FC context, real signed HTTP calls), then sends the same alarm again, and says
+ * in plain words what happened. Exits non-zero if the outcome is not exactly one abort, one published
+ * outcome and one suppressed duplicate.
+ */
+
+import { startMnsEmulator } from '../emulators/mns/index.js';
+import { startSaeEmulator } from '../emulators/sae/index.js';
+import { fakeFcContext } from '../lib/dev/fc-context.js';
+import { httpTriggerEvent } from '../lib/dev/http-event.js';
+
+const STS = {
+  accessKeyId: 'STS.demoAccessKeyId',
+  accessKeySecret: 'demo-secret-never-printed',
+  securityToken: 'demo-sts-token-never-printed',
+};
+const APP_ID = '0099b7be-5f5b-4512-a7fc-56049ef1a001';
+const TOPIC = 'sae-rollback-outcomes';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
+
+async function main(): Promise<number> {
+  const sae = await startSaeEmulator({ credentials: [STS] });
+  const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
+  try {
+    say('sae-rollback local demo — emulated SAE and MNS on 127.0.0.1, real signed HTTP calls.');
+    say(`  SAE emulator: ${sae.url}   MNS emulator: ${mns.url}`);
+
+    step(1, 'A release is going bad');
+    sae.seedApp({ appId: APP_ID, appName: 'checkout', versions: ['v41', 'v42'] });
+    const changeOrderId = sae.startChangeOrder({
+      appId: APP_ID,
+      toVersion: 'v43',
+      status: 1,
+      subStatus: 1,
+      batchCount: 3,
+      description: 'deploy v43',
+    });
+    say(
+      `  App "checkout" (${APP_ID}) is deploying v43 in change order ${changeOrderId}; batch 1 is failing.`,
+    );
+
+    // The function reads its configuration from the environment at cold start, as on FC.
+    Object.assign(process.env, {
+      SAE_REGION: 'cn-hangzhou',
+      SAE_ENDPOINT: sae.endpoint,
+      SAE_PROTOCOL: 'http',
+      MNS_ENDPOINT: mns.url,
+      MNS_TOPIC: TOPIC,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
+    const { handler } = await import('../functions/alarm.js');
+    const alarm = httpTriggerEvent(
+      JSON.stringify({ appId: APP_ID, alarmName: 'checkout 5xx ratio > 5% (持续 3 分钟)' }),
+      {
+        headers: { 'User-Agent': 'CloudMonitor' },
+      },
+    );
+
+    step(2, 'CloudMonitor calls the alarm function (HTTP trigger)');
+    sae.clearCalls();
+    const first = (await handler(alarm, fakeFcContext({ credentials: STS }))) as {
+      statusCode: number;
+      body: string;
+    };
+    const firstCalls = sae.calls.map((c) => `${c.action} → HTTP ${c.status}${c.code ? ` ${c.code}` : ''}`);
+    const firstAborts = sae.callsTo('AbortAndRollbackChangeOrder').length;
+    const firstBody = JSON.parse(first.body) as {
+      outcomes: Array<{ outcome: string; summary: string; changeOrderId?: string }>;
+    };
+    say(`  Resolved app ${APP_ID} → change order ${firstBody.outcomes[0]?.changeOrderId ?? '(none)'}.`);
+    say('  SAE calls made (signed with ACS3-HMAC-SHA256, verified by the emulator):');
+    for (const c of firstCalls) say(`    - ${c}`);
+    say(`  Outcome: ${firstBody.outcomes[0]?.outcome} — ${firstBody.outcomes[0]?.summary}`);
+    say(`  HTTP answer to CloudMonitor: ${first.statusCode}`);
+    const app = sae.getApp(APP_ID);
+    const co = sae.getChangeOrder(changeOrderId);
+    say(`  SAE now: change order status ${co?.status} (6 = terminated); app back on ${app?.currentVersion}.`);
+
+    const messages = mns.messages(TOPIC);
+    say(`  Published to MNS topic "${TOPIC}": ${messages.length} message(s).`);
+    const published = messages[0]
+      ? (JSON.parse(messages[0].body) as { outcome: string; summary: string; messageId: string })
+      : undefined;
+    if (published)
+      say(`    tag=${messages[0]?.tag} messageId=${published.messageId}\n    "${published.summary}"`);
+
+    step(3, 'CloudMonitor retries the same alarm (it does, up to 3 times)');
+    sae.clearCalls();
+    const second = (await handler(alarm, fakeFcContext({ credentials: STS }))) as {
+      statusCode: number;
+      body: string;
+    };
+    const secondBody = JSON.parse(second.body) as { outcomes: Array<{ outcome: string; summary: string }> };
+    say(`  Outcome: ${secondBody.outcomes[0]?.outcome} — ${secondBody.outcomes[0]?.summary}`);
+    say(`  SAE calls this time: ${sae.calls.map((c) => c.action).join(', ') || 'none'} (no abort).`);
+    say(
+      `  MNS messages in total: ${mns.messages(TOPIC).length} (the duplicate is logged, not re-published).`,
+    );
+
+    const aborts = firstAborts + sae.callsTo('AbortAndRollbackChangeOrder').length;
+    const ok =
+      firstBody.outcomes[0]?.outcome === 'aborted' &&
+      secondBody.outcomes[0]?.outcome === 'duplicate' &&
+      aborts === 1 &&
+      mns.messages(TOPIC).length === 1 &&
+      app?.currentVersion === 'v42';
+    step(
+      4,
+      ok
+        ? 'Done: one abort, one published outcome, one suppressed duplicate.'
+        : 'UNEXPECTED RESULT — see above.',
+    );
+    return ok ? 0 : 1;
+  } finally {
+    await Promise.all([sae.close(), mns.close()]);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`demo failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

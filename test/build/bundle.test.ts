@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpTriggerEvent } from '../../lib/dev/http-event.js';
+import { STS, type Stack, startStack, TOPIC } from '../helpers/stack.js';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * The bundle is what FC runs, so it is tested as FC would load it: `require('dist/alarm/index.js')` in a
+ * fresh node process (CommonJS), then `handler(Buffer, context)`, against the emulators.
+ */
+describe('dist/alarm bundle', () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await startStack();
+    await run('node', ['bin/build.mjs'], { cwd: root });
+  }, 60_000);
+  afterAll(() => s.close());
+
+  it('loads as CommonJS in a fresh process and aborts through the emulators', async () => {
+    expect(existsSync(`${root}dist/alarm/index.js.map`)).toBe(true);
+    s.sae.seedApp({ appId: 'bundle-app-1', versions: ['v1', 'v2'] });
+    const co = s.sae.startChangeOrder({ appId: 'bundle-app-1' });
+    const script = `
+      const { handler } = require(${JSON.stringify(`${root}dist/alarm/index.js`)});
+      const event = Buffer.from(process.env.EVENT_B64, 'base64');
+      const context = { requestId: 'bundle-test', credentials: JSON.parse(process.env.CREDS), function: { timeout: 10 } };
+      handler(event, context).then((r) => { process.stdout.write(JSON.stringify(r)); });
+    `;
+    const { stdout } = await run('node', ['-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SAE_REGION: 'cn-hangzhou',
+        SAE_ENDPOINT: s.sae.endpoint,
+        SAE_PROTOCOL: 'http',
+        MNS_ENDPOINT: s.mns.url,
+        MNS_TOPIC: TOPIC,
+        LOG_LEVEL: 'error',
+        CREDS: JSON.stringify(STS),
+        EVENT_B64: httpTriggerEvent(JSON.stringify({ ChangeOrderId: co })).toString('base64'),
+      },
+    });
+    const res = JSON.parse(stdout) as { statusCode: number; body: string };
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).outcomes[0].outcome).toBe('aborted');
+    expect(s.sae.getChangeOrder(co)?.status).toBe(6);
+    expect(s.mns.messages(TOPIC)).toHaveLength(1);
+  });
+});

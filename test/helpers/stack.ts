@@ -1,0 +1,67 @@
+import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
+import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
+import { loadConfig } from '../../lib/config.js';
+import type { CloudCredentials } from '../../lib/credentials.js';
+import { fakeFcContext } from '../../lib/dev/fc-context.js';
+import { createAlarmHandler } from '../../lib/handlers/alarm.js';
+import { memoryLogger } from '../../lib/log.js';
+import { createRuntime, type Runtime } from '../../lib/runtime.js';
+
+export const TOPIC = 'sae-rollback-outcomes';
+/** What FC would put in context.credentials (an STS triple), accepted by both emulators. */
+export const STS: CloudCredentials = {
+  accessKeyId: 'STS.testAccessKeyId',
+  accessKeySecret: 'test-secret-0123456789',
+  securityToken: 'test-sts-token-abcdefghij',
+};
+
+export interface Stack {
+  sae: SaeEmulator;
+  mns: MnsEmulator;
+  rt: Runtime;
+  logs: string[];
+  handler: ReturnType<typeof createAlarmHandler>;
+  /** Invokes the alarm handler with a fresh fake FC context carrying {@link STS}. */
+  invoke(event: unknown, creds?: CloudCredentials): ReturnType<ReturnType<typeof createAlarmHandler>>;
+  close(): Promise<void>;
+}
+
+/** Both emulators on free ports plus a runtime wired to them, as `createRuntime` does on FC. */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const sae = await startSaeEmulator({ credentials: [STS] });
+  const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
+  const logger = memoryLogger('debug');
+  const config = loadConfig({
+    SAE_REGION: 'cn-hangzhou',
+    SAE_ENDPOINT: sae.endpoint,
+    SAE_PROTOCOL: 'http',
+    SAE_READ_TIMEOUT_MS: '1500',
+    SAE_CONNECT_TIMEOUT_MS: '1500',
+    MNS_ENDPOINT: mns.url,
+    MNS_TOPIC: TOPIC,
+    MNS_TIMEOUT_MS: '1500',
+    ...env,
+  });
+  const rt = createRuntime(config, {
+    logger,
+    fallbackCredentials: {
+      get: () => Promise.reject(new Error('tests must pass credentials in the FC context')),
+    },
+  });
+  const handler = createAlarmHandler(rt);
+  return {
+    sae,
+    mns,
+    rt,
+    logs: logger.lines,
+    handler,
+    invoke(event, creds = STS) {
+      const context = fakeFcContext({ credentials: creds });
+      rt.credentials.set(context.credentials);
+      return handler(event, context);
+    },
+    async close() {
+      await Promise.all([sae.close(), mns.close()]);
+    },
+  };
+}
