@@ -34,7 +34,38 @@ export const configSchema = z.object({
     )
     .default('sae-rollback-outcomes'),
   MNS_TIMEOUT_MS: intFrom(5_000, 100, 60_000),
-  IDEMPOTENCY_STORE: z.enum(['memory']).default('memory'),
+  /** `memory` (one FC instance) or `redis` (Redis / Tair, shared by every instance). */
+  IDEMPOTENCY_STORE: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z
+    .string()
+    .regex(
+      /^rediss?:\/\/[^\s]+$/,
+      'must be a redis:// or rediss:// URL, e.g. redis://r-xxx.redis.rds.aliyuncs.com:6379',
+    )
+    .default('redis://127.0.0.1:6379'),
+  /** Prepended to every Redis key (deployments or test runs sharing one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{0,64}$/, 'must be up to 64 letters, digits, ":", ".", "_" or "-"')
+    .default(''),
+  REDIS_TIMEOUT_MS: intFrom(2_000, 100, 30_000),
+  /** How long an app → change-order resolution is shared between alarms (0 = never). */
+  RESOLUTION_CACHE_SECONDS: intFrom(10, 0, 300),
+  /** The SAE call budget: calls per window for the whole account (SAE allows 60 per minute). */
+  SAE_CALLS_PER_WINDOW: intFrom(50, 1, 10_000),
+  SAE_BUDGET_WINDOW_MS: intFrom(60_000, 100, 3_600_000),
+  /** Calls per window only aborts may use. */
+  SAE_ABORT_RESERVE: intFrom(10, 0, 10_000),
+  /** Attempts per SAE call when SAE throttles (Throttling.User), within the invocation's time. */
+  SAE_MAX_ATTEMPTS: intFrom(4, 1, 10),
+  /** No second rollback of the same app within this long (0 = off). */
+  COOLDOWN_SECONDS: intFrom(900, 0, 7 * 86_400),
+  /** Circuit breaker: at most this many rollbacks per ROLLBACK_WINDOW_SECONDS, all apps (0 = off). */
+  MAX_ROLLBACKS_PER_WINDOW: intFrom(10, 0, 10_000),
+  ROLLBACK_WINDOW_SECONDS: intFrom(600, 1, 7 * 86_400),
+  /** Flapping guard: this many ALERT/OK changes within FLAP_WINDOW_SECONDS suppress the alarm (0 = off). */
+  FLAP_CHANGES: intFrom(4, 0, 1_000),
+  FLAP_WINDOW_SECONDS: intFrom(1_800, 1, 7 * 86_400),
   /** How long a completed rollback is remembered (duplicates get the stored outcome). */
   IDEMPOTENCY_TTL_SECONDS: intFrom(86_400, 60, 30 * 86_400),
   /** How long a permanent failure is remembered, so a storm of repeats does not repeat it. */
@@ -56,7 +87,16 @@ export interface Config {
     readTimeoutMs: number;
   };
   mns: { endpoint: string; topic: string; timeoutMs: number };
-  idempotency: { store: 'memory'; ttlMs: number; failureTtlMs: number };
+  idempotency: { store: 'memory' | 'redis'; ttlMs: number; failureTtlMs: number; resolutionTtlMs: number };
+  redis: { url: string; keyPrefix: string; timeoutMs: number };
+  budget: { calls: number; windowMs: number; abortReserve: number; maxAttempts: number };
+  valves: {
+    cooldownMs: number;
+    globalCap: number;
+    globalWindowMs: number;
+    flapChanges: number;
+    flapWindowMs: number;
+  };
   notifyDuplicates: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -110,6 +150,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       store: e.IDEMPOTENCY_STORE,
       ttlMs: e.IDEMPOTENCY_TTL_SECONDS * 1000,
       failureTtlMs: e.FAILURE_TTL_SECONDS * 1000,
+      resolutionTtlMs: e.RESOLUTION_CACHE_SECONDS * 1000,
+    },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS },
+    budget: {
+      calls: e.SAE_CALLS_PER_WINDOW,
+      windowMs: e.SAE_BUDGET_WINDOW_MS,
+      abortReserve: e.SAE_ABORT_RESERVE,
+      maxAttempts: e.SAE_MAX_ATTEMPTS,
+    },
+    valves: {
+      cooldownMs: e.COOLDOWN_SECONDS * 1000,
+      globalCap: e.MAX_ROLLBACKS_PER_WINDOW,
+      globalWindowMs: e.ROLLBACK_WINDOW_SECONDS * 1000,
+      flapChanges: e.FLAP_CHANGES,
+      flapWindowMs: e.FLAP_WINDOW_SECONDS * 1000,
     },
     notifyDuplicates: e.NOTIFY_DUPLICATES,
     logLevel: e.LOG_LEVEL,

@@ -1,12 +1,18 @@
+import type { Budget } from './budget/budget.js';
+import { MemoryBudget } from './budget/memory-budget.js';
+import { RedisBudget } from './budget/redis-budget.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
 import { MemoryStore } from './idempotency/memory-store.js';
+import { connectRedis } from './idempotency/redis.js';
+import { RedisStore } from './idempotency/redis-store.js';
 import type { Store } from './idempotency/store.js';
 import { createLogger, type Logger } from './log.js';
 import { MnsTopicClient } from './notify/mns-client.js';
 import { MnsNotifier } from './notify/mns-notifier.js';
 import type { Notifier } from './notify/notifier.js';
+import { Valves } from './policy/valves.js';
 import { RollbackCore } from './rollback/core.js';
 import { SaeClient } from './sae/client.js';
 import type { SaeApi } from './sae/types.js';
@@ -18,6 +24,10 @@ export interface Runtime {
   credentials: InvocationCredentials;
   sae: SaeApi;
   store: Store;
+  /** The shared SAE call budget (Redis with the Redis store, else per instance). */
+  budget: Budget;
+  /** Safety valves; handlers call `valves.observe(record)` for alarms that went back to OK. */
+  valves: Valves;
   notifiers: Notifier[];
   core: RollbackCore;
   logger: Logger;
@@ -28,6 +38,7 @@ export interface RuntimeOverrides {
   /** Used when FC passes no credentials (local runs): default the `@alicloud/credentials` chain. */
   fallbackCredentials?: CredentialSource;
   store?: Store;
+  budget?: Budget;
   logger?: Logger;
 }
 
@@ -44,7 +55,8 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     connectTimeoutMs: config.sae.connectTimeoutMs,
     readTimeoutMs: config.sae.readTimeoutMs,
   });
-  const store = o.store ?? new MemoryStore({ clock });
+  const { store, budget } = sharedState(config, clock, logger, o);
+  const valves = new Valves({ store, settings: config.valves });
   const mns = new MnsTopicClient({
     endpoint: config.mns.endpoint,
     credentials: () => credentials.get(),
@@ -58,6 +70,40 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     clock,
     retentionMs: config.idempotency.ttlMs,
     failureRetentionMs: config.idempotency.failureTtlMs,
+    resolutionTtlMs: config.idempotency.resolutionTtlMs,
+    budget,
+    callPolicy: { maxAttempts: config.budget.maxAttempts },
+    valves,
   });
-  return { config, clock, credentials, sae, store, notifiers, core, logger };
+  return { config, clock, credentials, sae, store, budget, valves, notifiers, core, logger };
+}
+
+/** The store and the call budget: in this process, or shared through one Redis connection. */
+function sharedState(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  o: RuntimeOverrides,
+): { store: Store; budget: Budget } {
+  const limits = {
+    calls: config.budget.calls,
+    windowMs: config.budget.windowMs,
+    abortReserve: config.budget.abortReserve,
+  };
+  if (config.idempotency.store === 'redis' && !(o.store && o.budget)) {
+    const redis = connectRedis({
+      url: config.redis.url,
+      timeoutMs: config.redis.timeoutMs,
+      onError: (err) => logger.warn('redis-connection', { error: err.message }),
+    });
+    const prefix = config.redis.keyPrefix;
+    return {
+      store: o.store ?? new RedisStore({ redis, prefix, clock, ownsConnection: true }),
+      budget: o.budget ?? new RedisBudget({ redis, prefix, limits, clock }),
+    };
+  }
+  return {
+    store: o.store ?? new MemoryStore({ clock }),
+    budget: o.budget ?? new MemoryBudget({ limits, clock }),
+  };
 }

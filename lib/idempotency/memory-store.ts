@@ -7,12 +7,26 @@ type Entry =
   | { state: 'in-progress'; token: string; expiresAt: number }
   | { state: 'completed'; record: CompletedRecord; expiresAt: number };
 
+interface Expiring {
+  value: string;
+  expiresAt: number;
+}
+
+interface Toggle {
+  last: string;
+  changes: number[];
+  expiresAt: number;
+}
+
 /**
- * The embedded default: a Map in this process. Correct for one FC instance (JavaScript runs one
+ * The embedded default: Maps in this process. Correct for one FC instance (JavaScript runs one
  * transition at a time, so each method is atomic); use the Redis store when instances run in parallel.
  */
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
+  readonly #values = new Map<string, Expiring>();
+  readonly #slots = new Map<string, Map<string, number>>();
+  readonly #toggles = new Map<string, Toggle>();
   readonly #clock: Clock;
 
   constructor(opts: { clock?: Clock } = {}) {
@@ -66,7 +80,62 @@ export class MemoryStore implements Store {
     return e?.state === 'completed' ? e.record : undefined;
   }
 
-  /** For tests and the demo: number of live keys. */
+  #value(key: string): string | undefined {
+    const v = this.#values.get(key);
+    if (v && v.expiresAt <= this.#clock.now()) {
+      this.#values.delete(key);
+      return undefined;
+    }
+    return v?.value;
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    return this.#value(key);
+  }
+
+  async putValue(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#values.set(key, { value, expiresAt: this.#clock.now() + ttlMs });
+  }
+
+  async lease(key: string, holder: string, ttlMs: number): Promise<boolean> {
+    const current = this.#value(key);
+    if (current !== undefined) return current === holder;
+    this.#values.set(key, { value: holder, expiresAt: this.#clock.now() + ttlMs });
+    return true;
+  }
+
+  async unlease(key: string, holder: string): Promise<boolean> {
+    if (this.#value(key) !== holder) return false;
+    this.#values.delete(key);
+    return true;
+  }
+
+  async takeSlot(key: string, member: string, cap: number, windowMs: number): Promise<boolean> {
+    const now = this.#clock.now();
+    const slots = this.#slots.get(key) ?? new Map<string, number>();
+    for (const [m, at] of slots) if (at <= now - windowMs) slots.delete(m);
+    this.#slots.set(key, slots);
+    if (slots.has(member)) return true;
+    if (slots.size >= cap) return false;
+    slots.set(member, now);
+    return true;
+  }
+
+  async releaseSlot(key: string, member: string): Promise<void> {
+    this.#slots.get(key)?.delete(member);
+  }
+
+  async recordState(key: string, state: string, windowMs: number): Promise<number> {
+    const now = this.#clock.now();
+    const t = this.#toggles.get(key);
+    const live = t && t.expiresAt > now ? t : undefined;
+    const changes = (live?.changes ?? []).filter((at) => at > now - windowMs);
+    if (live && live.last !== state) changes.push(now);
+    this.#toggles.set(key, { last: state, changes, expiresAt: now + windowMs });
+    return changes.length;
+  }
+
+  /** For tests and the demo: number of live idempotency keys. */
   get size(): number {
     for (const key of [...this.#entries.keys()]) this.#live(key);
     return this.#entries.size;

@@ -18,7 +18,38 @@ export interface CompletedRecord {
   completedAt: number;
 }
 
-export interface Store {
+/**
+ * Small shared-state primitives that live beside the idempotency records (same server, same expiry
+ * rules): the app → change-order resolution cache and its single-flight lock, and the safety valves'
+ * state. Each method is one atomic step in each adapter.
+ */
+export interface SharedState {
+  /** A short-lived shared value, or undefined when absent or expired. */
+  getValue(key: string): Promise<string | undefined>;
+  /** Sets a short-lived shared value. */
+  putValue(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Takes an expiring exclusive lease for `holder` if nobody holds it. Re-entrant: true also when
+   * `holder` already holds it (its expiry is left alone). False when someone else holds it.
+   */
+  lease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Ends `holder`'s lease. False (and nothing changed) when `holder` no longer holds it. */
+  unlease(key: string, holder: string): Promise<boolean>;
+  /**
+   * Takes one of `cap` slots in a sliding window of `windowMs` for `member`. Re-entrant: true when
+   * `member` already has a slot in the window. False when the window is full.
+   */
+  takeSlot(key: string, member: string, cap: number, windowMs: number): Promise<boolean>;
+  /** Gives `member`'s slot back (the action it was taken for did not happen). */
+  releaseSlot(key: string, member: string): Promise<void>;
+  /**
+   * Records the latest state of something that toggles (an alarm: ALERT/OK) and returns how many
+   * times it changed state within the last `windowMs`, this change included.
+   */
+  recordState(key: string, state: string, windowMs: number): Promise<number>;
+}
+
+export interface Store extends SharedState {
   /** Atomically claims `key` for `inProgressTtlMs`, or reports who has it. */
   claim(key: string, inProgressTtlMs: number): Promise<ClaimResult>;
   /** Stores the outcome, if `token` still owns the claim. Returns false if it does not. */
@@ -29,6 +60,8 @@ export interface Store {
   markNotified(key: string): Promise<void>;
   /** The completed record, if any (in-progress claims are not returned). */
   get(key: string): Promise<CompletedRecord | undefined>;
+  /** Closes connections (Redis); a no-op for the memory store. */
+  close?(): Promise<void>;
 }
 
 /** The store key for a change order: one abort per change order, ever (within the retention TTL). */

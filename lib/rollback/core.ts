@@ -1,8 +1,18 @@
 import { createHash } from 'node:crypto';
+import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
+import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-cache.js';
 import { type ClaimResult, type CompletedRecord, changeOrderKey, type Store } from '../idempotency/store.js';
+import type { Valves } from '../policy/valves.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
-import { describeStatus, type SaeApi, type SaeResult, TERMINAL_STATUSES } from '../sae/types.js';
+import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
+import {
+  type ApplicationStatus,
+  describeStatus,
+  type SaeApi,
+  type SaeResult,
+  TERMINAL_STATUSES,
+} from '../sae/types.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
@@ -16,7 +26,21 @@ export interface RollbackCoreOptions {
   failureRetentionMs?: number;
   /** In-progress claim lifetime when the invocation has no deadline. Default 60 s. */
   defaultClaimMs?: number;
+  /**
+   * The shared SAE call budget. When set (or when `callPolicy` is), every SAE call takes a token
+   * first and throttled calls are retried with backoff within the invocation's remaining time.
+   */
+  budget?: Budget;
+  callPolicy?: Pick<CallPolicyOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep' | 'random'>;
+  /** How long an app → change-order resolution is shared between deliveries. 0 disables. Default 10 s. */
+  resolutionTtlMs?: number;
+  /** Cool-down, global cap and flapping guard; none when unset. */
+  valves?: Valves;
+  /** Time kept free before the deadline (to publish and answer): no wait or retry runs into it. Default 2 s. */
+  deadlineMarginMs?: number;
 }
+
+type Call = <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>;
 
 /** What the core decided, and which outcome (if any) still has to be published. */
 export interface Decision {
@@ -46,6 +70,11 @@ export class RollbackCore {
   readonly #retentionMs: number;
   readonly #failureRetentionMs: number;
   readonly #defaultClaimMs: number;
+  readonly #budget: Budget | undefined;
+  readonly #callPolicy: RollbackCoreOptions['callPolicy'];
+  readonly #cache: ResolutionCache | undefined;
+  readonly #valves: Valves | undefined;
+  readonly #marginMs: number;
 
   constructor(opts: RollbackCoreOptions) {
     this.#sae = opts.sae;
@@ -54,12 +83,19 @@ export class RollbackCore {
     this.#retentionMs = opts.retentionMs ?? 24 * 3600_000;
     this.#failureRetentionMs = opts.failureRetentionMs ?? 5 * 60_000;
     this.#defaultClaimMs = opts.defaultClaimMs ?? 60_000;
+    this.#budget = opts.budget;
+    this.#callPolicy = opts.callPolicy;
+    this.#valves = opts.valves;
+    this.#marginMs = opts.deadlineMarginMs ?? 2_000;
+    const ttlMs = opts.resolutionTtlMs ?? 10_000;
+    this.#cache =
+      ttlMs > 0 ? new ResolutionCache({ store: opts.store, ttlMs, clock: this.#clock }) : undefined;
   }
 
   async decide(req: RollbackRequest, inv: InvocationInfo = {}): Promise<Decision> {
     const trace: SaeTrace[] = [];
     const finish = (d: Draft): Outcome => this.#outcome(req, inv, trace, d);
-    const call = async <T>(action: string, fn: () => Promise<SaeResult<T>>): Promise<T> => {
+    const call: Call = async (action, fn) => {
       try {
         const res = await fn();
         trace.push({ action, requestId: res.requestId, ...(res.traceId ? { traceId: res.traceId } : {}) });
@@ -75,6 +111,42 @@ export class RollbackCore {
         throw err;
       }
     };
+    const now = this.#clock.now();
+    // Waits for budget tokens, for another delivery's look-up and throttling backoff all end here.
+    const workUntil = (inv.deadline ?? now + this.#defaultClaimMs) - this.#marginMs;
+    const sae =
+      this.#budget || this.#callPolicy
+        ? withCallPolicy(this.#sae, {
+            ...this.#callPolicy,
+            ...(this.#budget ? { budget: this.#budget } : {}),
+            deadline: workUntil,
+            clock: this.#clock,
+          })
+        : this.#sae;
+    try {
+      return await this.#decide(req, inv, { sae, call, finish, trace, workUntil });
+    } catch (err) {
+      // Not an SAE answer (those become outcomes where they happen): in practice the store (Redis)
+      // failed before anything was acted on. No claim means no abort, so a redelivery is safe.
+      const what = req.changeOrderId ? `change order ${req.changeOrderId}` : `app ${req.appId ?? '-'}`;
+      return fresh(
+        finish({
+          outcome: 'failed-retryable',
+          summary: `Could not handle ${what}: unexpected error (is the idempotency store reachable?); will retry.`,
+          reason: String((err as Error)?.message ?? err),
+        }),
+      );
+    }
+  }
+
+  async #decide(
+    req: RollbackRequest,
+    inv: InvocationInfo,
+    x: { sae: SaeApi; call: Call; finish: (d: Draft) => Outcome; trace: SaeTrace[]; workUntil: number },
+  ): Promise<Decision> {
+    const { sae, call, finish, trace } = x;
+    // Every delivery counts for the flapping guard, duplicates included (a repeat is not a change).
+    const changes = this.#valves ? await this.#valves.observe(req) : 0;
 
     let changeOrderId = req.changeOrderId;
     const appId = req.appId;
@@ -88,10 +160,23 @@ export class RollbackCore {
           }),
         );
       }
-      let status: Awaited<ReturnType<SaeApi['describeApplicationStatus']>>['data'];
+      let status: ApplicationStatus;
       try {
-        status = await call('DescribeApplicationStatus', () => this.#sae.describeApplicationStatus(appId));
+        const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
+        status = this.#cache
+          ? (await this.#cache.resolve(appId, lookup, x.workUntil)).status
+          : await lookup();
       } catch (err) {
+        if (err instanceof ResolutionBusyError) {
+          return fresh(
+            finish({
+              outcome: 'failed-retryable',
+              summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
+              reason: err.message,
+            }),
+          );
+        }
+        if (!(err instanceof SaeError)) throw err;
         return fresh(finish(failure(err, `resolving the running change order of app ${appId}`)));
       }
       if (!status.lastChangeOrderId) {
@@ -133,18 +218,24 @@ export class RollbackCore {
       };
     }
 
-    const outcome = await this.#act(changeOrderId, appId, call, finish);
-    if (outcome.outcome === 'failed-retryable') {
-      await this.#store.release(key, claim.token);
+    const outcome = await this.#act(changeOrderId, appId, sae, call, finish, changes);
+    try {
+      if (outcome.outcome === 'failed-retryable') {
+        await this.#store.release(key, claim.token);
+        return fresh(outcome);
+      }
+      const ttl =
+        outcome.outcome === 'aborted' || outcome.outcome === 'already-finished'
+          ? this.#retentionMs
+          : this.#failureRetentionMs;
+      const stored = await this.#store.complete(key, claim.token, outcome, ttl);
+      // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
+      return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
+    } catch {
+      // What was done is done and true: report it. The claim expires, and a redelivery after that
+      // finds the change order finished (already-finished), never aborting twice.
       return fresh(outcome);
     }
-    const ttl =
-      outcome.outcome === 'aborted' || outcome.outcome === 'already-finished'
-        ? this.#retentionMs
-        : this.#failureRetentionMs;
-    const stored = await this.#store.complete(key, claim.token, outcome, ttl);
-    // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
-    return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
   }
 
   /**
@@ -173,13 +264,16 @@ export class RollbackCore {
   async #act(
     changeOrderId: string,
     appId: string | undefined,
-    call: <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>,
+    sae: SaeApi,
+    call: Call,
     finish: (d: Draft) => Outcome,
+    changes: number,
   ): Promise<Outcome> {
     let appName: string | undefined;
     let resolvedApp = appId;
+    let undo: (() => Promise<void>) | undefined;
     try {
-      const co = await call('DescribeChangeOrder', () => this.#sae.describeChangeOrder(changeOrderId));
+      const co = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId));
       appName = co.appName;
       resolvedApp = co.appId;
       const base = {
@@ -203,13 +297,28 @@ export class RollbackCore {
           summary: `Change order ${changeOrderId} of ${label(co.appId, appName)} already ${describeStatus(co.status)}; nothing to abort.`,
         });
       }
-      await call('AbortAndRollbackChangeOrder', () => this.#sae.abortAndRollbackChangeOrder(changeOrderId));
+      if (this.#valves) {
+        const admission = await this.#valves.admit({ appId: co.appId, changeOrderId, changes });
+        if (!admission.ok) {
+          return finish({
+            ...base,
+            outcome: 'suppressed',
+            valve: admission.valve,
+            summary: `Did not roll back change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}): suppressed by the ${admission.valve} safety valve.`,
+            reason: admission.reason,
+          });
+        }
+        undo = admission.undo;
+      }
+      await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
       return finish({
         ...base,
         outcome: 'aborted',
         summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (was ${describeStatus(co.status)}) and rolled the app back.`,
       });
     } catch (err) {
+      // No rollback happened: give the cool-down and the cap slot back.
+      await undo?.().catch(() => undefined);
       const base = {
         changeOrderId,
         ...(resolvedApp ? { appId: resolvedApp } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VALVES } from '../policy/valves.js';
 
 /**
  * The one record of what sae-rollback did and why. Used by the decision core, the idempotency store,
@@ -14,6 +15,7 @@ export const OUTCOMES = [
   'failed-retryable',
   'failed-permanent',
   'rejected-input',
+  'suppressed',
 ] as const;
 export const outcomeKindSchema = z.enum(OUTCOMES);
 export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
@@ -31,6 +33,10 @@ export const alarmSchema = z.object({
   value: z.string().optional(),
   metric: z.string().optional(),
   ruleId: z.string().optional(),
+  /** Severity as the source names it (CloudMonitor `triggerLevel`, Alertmanager `severity` label). */
+  severity: z.string().optional(),
+  /** When the source says the alarm fired (ISO 8601), if it says. */
+  firedAt: z.string().optional(),
 });
 export type Alarm = z.infer<typeof alarmSchema>;
 
@@ -65,6 +71,8 @@ export const outcomeSchema = z.object({
     .optional(),
   /** For failures and rejections: what was wrong and what to do. */
   reason: z.string().optional(),
+  /** For `suppressed`: the safety valve that refused the rollback (`reason` says why). */
+  valve: z.enum(VALVES).optional(),
   retryable: z.boolean(),
   fcRequestId: z.string().optional(),
   receivedAt: z.string(),

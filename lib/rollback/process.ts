@@ -44,7 +44,12 @@ export async function processRequest(
     (deps.notifyDuplicates && decision.outcome.outcome === 'duplicate' ? decision.outcome : undefined);
   const publications = toPublish ? await publishAll(deps.notifiers, toPublish) : [];
   const allOk = publications.every((p) => p.ok);
-  if (decision.publish && decision.storeKey && allOk) await deps.store.markNotified(decision.storeKey);
+  if (decision.publish && decision.storeKey && allOk) {
+    // Published is published: if the store cannot record it, a redelivery re-sends under the same ID.
+    await deps.store.markNotified(decision.storeKey).catch((err: unknown) => {
+      deps.logger.warn('mark-notified-failed', { storeKey: decision.storeKey, error: String(err) });
+    });
+  }
   const publishRetry = publications.some((p) => !p.ok && p.retryable !== false);
   const { outcome } = decision;
   deps.logger.info('decision', {
@@ -53,6 +58,7 @@ export async function processRequest(
     changeOrderId: outcome.changeOrderId,
     appId: outcome.appId,
     summary: outcome.summary,
+    ...(outcome.valve ? { valve: outcome.valve, reason: outcome.reason } : {}),
     messageId: outcome.messageId,
     alarm: outcome.alarm,
     sae: outcome.sae,

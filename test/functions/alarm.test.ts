@@ -98,19 +98,22 @@ describe('alarm function, end to end against the emulators', () => {
     ).toEqual(['rejected-input']);
   });
 
-  it('answers 503 when SAE throttles, then finishes on the retry with exactly one abort', async () => {
+  it('answers 503 when SAE keeps throttling, then finishes on the retry with exactly one abort', async () => {
     const { co } = newApp(s);
     s.sae.clearCalls();
-    s.sae.injectFault({ kind: 'throttle', action: 'AbortAndRollbackChangeOrder' });
+    // Throttled attempts are retried with backoff inside the invocation (SAE_MAX_ATTEMPTS, default 4);
+    // throttling that outlasts them is answered 503 for the platform to redeliver.
+    s.sae.injectFault({ kind: 'throttle', action: 'AbortAndRollbackChangeOrder', times: 10 });
     const alarm = httpTriggerEvent(JSON.stringify({ ChangeOrderId: co }));
     const first = (await s.invoke(alarm)) as HttpAnswer;
     expect(first.statusCode).toBe(503);
     expect(first.headers['retry-after']).toBeDefined();
     expect(body(first).outcomes[0]?.outcome).toBe('failed-retryable');
+    s.sae.clearFaults();
     const retry = (await s.invoke(alarm)) as HttpAnswer;
     expect(body(retry).outcomes[0]?.outcome).toBe('aborted');
     const aborts = s.sae.callsTo('AbortAndRollbackChangeOrder');
-    expect(aborts.map((c) => c.status)).toEqual([400, 200]);
+    expect(aborts.map((c) => c.status)).toEqual([400, 400, 400, 400, 200]);
     expect(s.sae.getChangeOrder(co)?.status).toBe(6);
   });
 

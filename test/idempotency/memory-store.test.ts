@@ -4,5 +4,5 @@ import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('memory', async () => {
   const clock = new ManualClock();
-  return { store: new MemoryStore({ clock }), clock };
+  return { store: new MemoryStore({ clock }), advance: async (ms) => clock.advance(ms) };
 });

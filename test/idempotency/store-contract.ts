@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../lib/clock.js';
 import type { Store } from '../../lib/idempotency/store.js';
 import type { Outcome } from '../../lib/rollback/outcome.js';
 
@@ -19,81 +18,177 @@ export function sampleOutcome(over: Partial<Outcome> = {}): Outcome {
   };
 }
 
+export interface ContractSubject {
+  store: Store;
+  /**
+   * Lets `ms` pass for the store: advances a ManualClock (memory), or really waits (Redis, whose
+   * expiry is server-side). The suite keeps expiring durations short so both stay fast.
+   */
+  advance(ms: number): Promise<void>;
+}
+
+/** Expiring things in the suite live this long, then the suite lets SHORT + MARGIN pass. */
+const SHORT = 150;
+const MARGIN = 60;
+const LONG = 10_000;
+
 /**
- * The behaviour every Store adapter must share (memory now, Redis next). `make` returns a fresh,
- * empty store driven by `clock` (adapters with server-side expiry may ignore it: see `realTime`).
+ * The behaviour every Store adapter must share: one suite, run for memory and for Redis. `make`
+ * returns a fresh store whose keys do not collide with other runs.
  */
-export function describeStoreContract(
-  name: string,
-  make: () => Promise<{ store: Store; clock: ManualClock }>,
-) {
+export function describeStoreContract(name: string, make: () => Promise<ContractSubject>) {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
-    let clock: ManualClock;
+    let advance: (ms: number) => Promise<void>;
     let key: string;
     let n = 0;
+    const expire = () => advance(SHORT + MARGIN);
 
     beforeEach(async () => {
-      ({ store, clock } = await make());
+      ({ store, advance } = await make());
       key = `contract-${Date.now()}-${++n}`;
     });
 
-    it('claims a new key once; a second claim sees in-progress', async () => {
-      const first = await store.claim(key, 10_000);
-      expect(first.status).toBe('claimed');
-      const second = await store.claim(key, 10_000);
-      expect(second.status).toBe('in-progress');
+    describe('idempotency records', () => {
+      it('claims a new key once; a second claim sees in-progress with its expiry', async () => {
+        const first = await store.claim(key, LONG);
+        expect(first.status).toBe('claimed');
+        const second = await store.claim(key, LONG);
+        expect(second.status).toBe('in-progress');
+      });
+
+      it('gives exactly one of many concurrent claims the key', async () => {
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.claim(key, LONG)));
+        expect(results.filter((r) => r.status === 'claimed')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'in-progress')).toHaveLength(49);
+      });
+
+      it('stores the outcome on complete; later claims get it back', async () => {
+        const c = await store.claim(key, LONG);
+        if (c.status !== 'claimed') throw new Error('expected claim');
+        expect(await store.complete(key, c.token, sampleOutcome(), LONG)).toBe(true);
+        const again = await store.claim(key, LONG);
+        expect(again.status).toBe('completed');
+        if (again.status === 'completed') {
+          expect(again.record.outcome).toEqual(sampleOutcome());
+          expect(again.record.notified).toBe(false);
+        }
+        await store.markNotified(key);
+        expect((await store.get(key))?.notified).toBe(true);
+      });
+
+      it('does not return in-progress claims from get', async () => {
+        await store.claim(key, LONG);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('lets a redelivery take over after the holder crashed and its claim expired', async () => {
+        const crashed = await store.claim(key, SHORT);
+        expect(crashed.status).toBe('claimed');
+        await expire();
+        const next = await store.claim(key, LONG);
+        expect(next.status).toBe('claimed');
+      });
+
+      it('never lets a holder whose claim expired complete or release the new owner’s claim (#5675)', async () => {
+        const old = await store.claim(key, SHORT);
+        if (old.status !== 'claimed') throw new Error('expected claim');
+        await expire();
+        const current = await store.claim(key, LONG);
+        if (current.status !== 'claimed') throw new Error('expected takeover');
+        expect(await store.complete(key, old.token, sampleOutcome({ summary: 'stale' }), LONG)).toBe(false);
+        expect(await store.release(key, old.token)).toBe(false);
+        expect((await store.claim(key, LONG)).status).toBe('in-progress');
+        expect(await store.complete(key, current.token, sampleOutcome(), LONG)).toBe(true);
+        expect((await store.get(key))?.outcome.summary).toBe(sampleOutcome().summary);
+      });
+
+      it('never lets a stale holder overwrite or delete a completed record', async () => {
+        const old = await store.claim(key, SHORT);
+        if (old.status !== 'claimed') throw new Error('expected claim');
+        await expire();
+        const current = await store.claim(key, LONG);
+        if (current.status !== 'claimed') throw new Error('expected takeover');
+        await store.complete(key, current.token, sampleOutcome(), LONG);
+        expect(await store.release(key, old.token)).toBe(false);
+        expect(
+          await store.complete(key, old.token, sampleOutcome({ outcome: 'failed-permanent' }), LONG),
+        ).toBe(false);
+        expect((await store.get(key))?.outcome.outcome).toBe('aborted');
+      });
+
+      it('refuses to complete an expired claim nobody took over', async () => {
+        const old = await store.claim(key, SHORT);
+        if (old.status !== 'claimed') throw new Error('expected claim');
+        await expire();
+        expect(await store.complete(key, old.token, sampleOutcome(), LONG)).toBe(false);
+        expect(await store.get(key)).toBeUndefined();
+        expect((await store.claim(key, LONG)).status).toBe('claimed');
+      });
+
+      it('release frees the key for the next delivery', async () => {
+        const c = await store.claim(key, LONG);
+        if (c.status !== 'claimed') throw new Error('expected claim');
+        expect(await store.release(key, c.token)).toBe(true);
+        expect((await store.claim(key, LONG)).status).toBe('claimed');
+      });
+
+      it('forgets a completed record after its retention TTL', async () => {
+        const c = await store.claim(key, LONG);
+        if (c.status !== 'claimed') throw new Error('expected claim');
+        await store.complete(key, c.token, sampleOutcome(), SHORT);
+        await expire();
+        expect(await store.get(key)).toBeUndefined();
+        expect((await store.claim(key, LONG)).status).toBe('claimed');
+      });
     });
 
-    it('stores the outcome on complete; later claims get it back', async () => {
-      const c = await store.claim(key, 10_000);
-      if (c.status !== 'claimed') throw new Error('expected claim');
-      expect(await store.complete(key, c.token, sampleOutcome(), 60_000)).toBe(true);
-      const again = await store.claim(key, 10_000);
-      expect(again.status).toBe('completed');
-      if (again.status === 'completed') {
-        expect(again.record.outcome).toEqual(sampleOutcome());
-        expect(again.record.notified).toBe(false);
-      }
-      await store.markNotified(key);
-      expect((await store.get(key))?.notified).toBe(true);
-    });
+    describe('shared state', () => {
+      it('keeps a value until its TTL', async () => {
+        expect(await store.getValue(key)).toBeUndefined();
+        await store.putValue(key, '{"a":1}', SHORT);
+        expect(await store.getValue(key)).toBe('{"a":1}');
+        await expire();
+        expect(await store.getValue(key)).toBeUndefined();
+      });
 
-    it('lets a redelivery take over after the holder crashed and its claim expired', async () => {
-      const crashed = await store.claim(key, 1_000);
-      expect(crashed.status).toBe('claimed');
-      clock.advance(1_001);
-      const next = await store.claim(key, 10_000);
-      expect(next.status).toBe('claimed');
-    });
+      it('gives a lease to one holder at a time, re-entrant, until it ends or expires', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.lease(key, `h${i}`, SHORT)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = `h${results.indexOf(true)}`;
+        expect(await store.lease(key, winner, SHORT)).toBe(true);
+        expect(await store.unlease(key, 'someone-else')).toBe(false);
+        expect(await store.unlease(key, winner)).toBe(true);
+        expect(await store.lease(key, 'h-next', SHORT)).toBe(true);
+        await expire();
+        expect(await store.unlease(key, 'h-next')).toBe(false);
+        expect(await store.lease(key, 'h-after', LONG)).toBe(true);
+      });
 
-    it('never lets a holder whose claim expired complete or release the new owner’s claim', async () => {
-      const old = await store.claim(key, 1_000);
-      if (old.status !== 'claimed') throw new Error('expected claim');
-      clock.advance(1_001);
-      const current = await store.claim(key, 10_000);
-      if (current.status !== 'claimed') throw new Error('expected takeover');
-      expect(await store.complete(key, old.token, sampleOutcome({ summary: 'stale' }), 60_000)).toBe(false);
-      expect(await store.release(key, old.token)).toBe(false);
-      expect((await store.claim(key, 10_000)).status).toBe('in-progress');
-      expect(await store.complete(key, current.token, sampleOutcome(), 60_000)).toBe(true);
-      expect((await store.get(key))?.outcome.summary).toBe(sampleOutcome().summary);
-    });
+      it('hands out at most `cap` slots per sliding window, re-entrant per member', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.takeSlot(key, `m${i}`, 3, SHORT)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(3);
+        const holder = `m${results.indexOf(true)}`;
+        expect(await store.takeSlot(key, holder, 3, SHORT)).toBe(true);
+        await store.releaseSlot(key, holder);
+        expect(await store.takeSlot(key, 'late', 3, SHORT)).toBe(true);
+        expect(await store.takeSlot(key, 'later', 3, SHORT)).toBe(false);
+        await expire();
+        expect(await store.takeSlot(key, 'next-window', 3, SHORT)).toBe(true);
+      });
 
-    it('release frees the key for the next delivery', async () => {
-      const c = await store.claim(key, 10_000);
-      if (c.status !== 'claimed') throw new Error('expected claim');
-      expect(await store.release(key, c.token)).toBe(true);
-      expect((await store.claim(key, 10_000)).status).toBe('claimed');
-    });
-
-    it('forgets a completed record after its retention TTL', async () => {
-      const c = await store.claim(key, 10_000);
-      if (c.status !== 'claimed') throw new Error('expected claim');
-      await store.complete(key, c.token, sampleOutcome(), 5_000);
-      clock.advance(5_001);
-      expect(await store.get(key)).toBeUndefined();
-      expect((await store.claim(key, 10_000)).status).toBe('claimed');
+      it('counts state changes within the window', async () => {
+        expect(await store.recordState(key, 'ALERT', SHORT)).toBe(0);
+        expect(await store.recordState(key, 'ALERT', SHORT)).toBe(0);
+        expect(await store.recordState(key, 'OK', SHORT)).toBe(1);
+        expect(await store.recordState(key, 'ALERT', SHORT)).toBe(2);
+        await expire();
+        expect(await store.recordState(key, 'OK', SHORT)).toBe(0);
+      });
     });
   });
 }
