@@ -2,18 +2,34 @@ import { z } from 'zod';
 
 /**
  * IDs arrive from events anyone might be able to send and end up in URLs. SAE change-order and app IDs
- * are UUIDs, sometimes with a short prefix (`bbbbb-3fd370b2-…`); allow exactly letters, digits, `-` and
- * `_`, so nothing like `&`, `=`, `/`, `..`, CR/LF or a unicode look-alike can reach a request.
+ * are UUIDs, sometimes with a short prefix (`bbbbb-3fd370b2-…`): 8–64 characters of ASCII letters,
+ * digits and `-`, and nothing else — so no `&`, `=`, `/`, `..`, `_`, space, CR/LF or unicode look-alike
+ * can reach a request. The SAE client checks again with {@link isValidSaeId} before every call.
  */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+export const ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
+export const ID_RULE = "8–64 characters of letters, digits and '-'";
+const ID_EXAMPLE = 'ba386059-69b1-4e65-b1e5-0682d9fa1234';
+
+/**
+ * Why `value` is not a valid SAE ID, pinpointing the problem without echoing the (untrusted) value;
+ * undefined when it is valid.
+ */
+export function idProblem(value: string): string | undefined {
+  if (ID_PATTERN.test(value)) return undefined;
+  const chars = [...value];
+  if (chars.length < 8) return `it is ${chars.length} characters long; an SAE ID has ${ID_RULE}`;
+  if (chars.length > 64) return `it is ${chars.length} characters long; an SAE ID has ${ID_RULE}`;
+  const at = chars.findIndex((c) => !/^[A-Za-z0-9-]$/.test(c));
+  const bad = chars[at] ?? '';
+  return `it contains ${JSON.stringify(bad)} at position ${at + 1}; an SAE ID has ${ID_RULE}`;
+}
 
 const idSchema = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(ID_PATTERN, {
-      message: `${what} must be 1–128 characters of letters, digits, '-' or '_' (an SAE ${what} looks like ba386059-69b1-4e65-b1e5-0682d9fa1234)`,
-    });
+  z.string().superRefine((v, ctx) => {
+    const problem = idProblem(v);
+    if (problem)
+      ctx.addIssue({ code: 'custom', message: `${what} is not valid: ${problem} (e.g. ${ID_EXAMPLE})` });
+  });
 
 export const changeOrderIdSchema = idSchema('change order ID');
 export const appIdSchema = idSchema('app ID');

@@ -1,52 +1,51 @@
-import { z } from 'zod';
-import { appIdSchema, changeOrderIdSchema } from '../ids.js';
-import type { ParsedRecord } from './types.js';
+import { hasIdKey, idVerdict, pickIds, targetWords } from './keys.js';
+import { type Ctx, makeRecord, reject, text, where } from './record.js';
+import type { NormalizedRequest } from './types.js';
+
+const HINT = 'Send {"ChangeOrderId":"<id>"} (preferred) or {"appId":"<id>"}.';
 
 /**
- * The direct JSON body: `{"ChangeOrderId": "..."}` or `{"appId": "..."}` (either spelling of each),
- * with optional context for the record. Sent by scripts, the operator CLI, or a plain webhook.
+ * The direct JSON body: `{"ChangeOrderId": "..."}` (the API's own parameter name) or `{"appId": "..."}`,
+ * in any accepted spelling, with optional `alarmName`, `reason` and `messageId`. Sent by scripts,
+ * the operator CLI, a plain webhook — or as the body of any queue message.
  */
-const directSchema = z
-  .object({
-    ChangeOrderId: changeOrderIdSchema.optional(),
-    changeOrderId: changeOrderIdSchema.optional(),
-    AppId: appIdSchema.optional(),
-    appId: appIdSchema.optional(),
-    alarmName: z.string().max(512).optional(),
-    reason: z.string().max(1024).optional(),
-    messageId: z.string().max(256).optional(),
-  })
-  .refine((b) => b.ChangeOrderId || b.changeOrderId || b.AppId || b.appId, {
-    message: 'Name what to roll back: ChangeOrderId (preferred) or appId.',
-  });
-
-export function looksDirect(body: unknown): boolean {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    !Array.isArray(body) &&
-    ['ChangeOrderId', 'changeOrderId', 'AppId', 'appId'].some((k) => k in body)
-  );
+export function looksDirect(o: Record<string, unknown>): boolean {
+  return hasIdKey(o);
 }
 
-export function parseDirect(body: unknown, receivedAt: number, source = 'direct'): ParsedRecord {
-  const r = directSchema.safeParse(body);
-  if (!r.success) {
-    const where = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-    return { kind: 'rejected', source, reason: `Invalid ${source} request — ${where}` };
-  }
-  const b = r.data;
-  const changeOrderId = b.ChangeOrderId ?? b.changeOrderId;
-  const appId = b.AppId ?? b.appId;
-  const name = b.alarmName ?? b.reason;
-  return {
-    kind: 'request',
-    request: {
-      ...(changeOrderId ? { changeOrderId } : {}),
-      ...(appId ? { appId } : {}),
-      alarm: { source, ...(name ? { name } : {}) },
-      ...(b.messageId ? { deliveryId: b.messageId } : {}),
-      receivedAt,
-    },
-  };
+export function parseDirect(o: Record<string, unknown>, ctx: Ctx, source = 'direct'): NormalizedRequest {
+  const ids = pickIds([{ where: '', from: o }]);
+  const bad = idVerdict(ids, where(ctx), HINT);
+  const name = text(o.alarmName) ?? text(o.reason);
+  const key = text(o.messageId);
+  if (bad) return makeRecord(ctx, source, { disposition: 'reject', reason: bad, content: o });
+  return makeRecord(ctx, source, {
+    disposition: 'act',
+    reason: `Direct request: ${targetWords(ids)}.`,
+    changeOrderId: ids.changeOrderId,
+    appId: ids.appId,
+    alarm: name ? { name } : {},
+    key: key ? `direct:${key}` : undefined,
+    content: o,
+  });
+}
+
+/** A body that is just an ID: taken as the change order ID (the API's `ChangeOrderId`). */
+export function parsePlainId(t: string, ctx: Ctx): NormalizedRequest {
+  return makeRecord(ctx, 'direct', {
+    disposition: 'act',
+    reason: `Plain-text change order ID ${t}.`,
+    changeOrderId: t,
+    content: t,
+  });
+}
+
+/** A single token that is not a valid ID: the most likely intent, so say what is wrong with it. */
+export function rejectBadPlainId(t: string, problem: string, ctx: Ctx): NormalizedRequest {
+  return reject(
+    ctx,
+    'direct',
+    `The plain-text body ${where(ctx)} is not a valid change order ID: ${problem}. ${HINT}`,
+    t,
+  );
 }

@@ -1,33 +1,25 @@
 import { parseEvent } from '../events/index.js';
 import { deadlineOf, eventBytes, type FcContext, type HttpResponse } from '../fc/context.js';
-import type { Outcome } from '../rollback/outcome.js';
-import { type Publication, processRequest, publishAll } from '../rollback/process.js';
 import type { InvocationInfo } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
+import { handleRecords, type InvocationSummary } from './records.js';
 
 /** What one invocation did, record by record. Returned (as JSON) to direct and HTTP callers. */
-export interface AlarmResult {
-  outcomes: Array<
-    Pick<Outcome, 'outcome' | 'summary' | 'messageId'> & {
-      changeOrderId?: string;
-      appId?: string;
-      publications: Publication[];
-    }
-  >;
-  ignored: string[];
-  /** True when something may still succeed later; the caller should deliver the event again. */
-  retry: boolean;
-}
+export type AlarmResult = InvocationSummary;
 
 /** Thrown for non-HTTP invocations so FC's async retry (and the on-failure destination) takes over. */
 export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
 }
 
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
 /**
- * The alarm function: parse the event, run every record through the core, publish, answer.
- * HTTP callers (CloudMonitor, webhooks) get 200 when done, 400 for input that can never work, 503 when
- * they should retry. Direct/async invocations throw {@link RetryLaterError} only if a retry may help.
+ * The alarm function: parse the event (CloudMonitor callback, ARMS/Alertmanager webhook, direct JSON
+ * or ID — over the FC HTTP trigger or by direct invocation), run every record, publish, answer.
+ * HTTP callers get 200 with the outcomes, 400 with the reason when nothing in the request can ever
+ * work, 503 when they should retry — never a stack trace. Direct/async invocations throw
+ * {@link RetryLaterError} only if a retry may help.
  */
 export function createAlarmHandler(rt: Runtime) {
   return async (event: unknown, context: FcContext): Promise<HttpResponse | AlarmResult> => {
@@ -37,43 +29,24 @@ export function createAlarmHandler(rt: Runtime) {
     if (deadline !== undefined) inv.deadline = deadline;
 
     const parsed = parseEvent(eventBytes(event), receivedAt);
-    const result: AlarmResult = { outcomes: [], ignored: [], retry: false };
-    let rejected = 0;
-    for (const record of parsed.records) {
-      if (record.kind === 'ignored') {
-        rt.logger.info('ignored', {
-          fcRequestId: context.requestId,
-          source: record.source,
-          reason: record.reason,
-        });
-        result.ignored.push(record.reason);
-        continue;
-      }
-      const processed =
-        record.kind === 'request'
-          ? await processRequest({ ...rt, notifyDuplicates: rt.config.notifyDuplicates }, record.request, inv)
-          : await reportRejected(rt, record.source, record.reason, receivedAt, inv);
-      if (processed.outcome.outcome === 'rejected-input') rejected += 1;
-      result.retry ||= processed.retry;
-      const o = processed.outcome;
-      result.outcomes.push({
-        outcome: o.outcome,
-        summary: o.summary,
-        messageId: o.messageId,
-        ...(o.changeOrderId ? { changeOrderId: o.changeOrderId } : {}),
-        ...(o.appId ? { appId: o.appId } : {}),
-        publications: processed.publications,
-      });
+    let result: AlarmResult;
+    try {
+      result = await handleRecords(rt, parsed.records, inv);
+    } catch (err) {
+      if (!parsed.http) throw err;
+      rt.logger.error('invocation failed', { fcRequestId: context.requestId, error: err });
+      return {
+        statusCode: 503,
+        headers: { ...JSON_TYPE, 'retry-after': '5' },
+        body: JSON.stringify({ error: 'Internal error; retry later.', fcRequestId: context.requestId }),
+      };
     }
 
     if (parsed.http) {
-      const statusCode = result.retry ? 503 : rejected > 0 ? 400 : 200;
+      const statusCode = result.retry ? 503 : parsed.understood ? 200 : 400;
       return {
         statusCode,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          ...(result.retry ? { 'retry-after': '5' } : {}),
-        },
+        headers: { ...JSON_TYPE, ...(result.retry ? { 'retry-after': '5' } : {}) },
         body: JSON.stringify(result),
       };
     }
@@ -81,23 +54,4 @@ export function createAlarmHandler(rt: Runtime) {
       throw new RetryLaterError(`Retry later: ${result.outcomes.map((o) => o.summary).join(' | ')}`);
     return result;
   };
-}
-
-async function reportRejected(
-  rt: Runtime,
-  source: string,
-  reason: string,
-  receivedAt: number,
-  inv: InvocationInfo,
-) {
-  const outcome = rt.core.rejected(source, reason, receivedAt, inv);
-  const publications = await publishAll(rt.notifiers, outcome);
-  rt.logger.warn('decision', {
-    fcRequestId: inv.fcRequestId,
-    outcome: outcome.outcome,
-    summary: outcome.summary,
-    publications,
-  });
-  // Never retried: the input cannot change. A failed report is logged above, not a reason to redeliver.
-  return { outcome, publications, retry: false };
 }

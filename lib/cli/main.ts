@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { type Command, EXIT, type Io } from './command.js';
+import { extractCommand } from './extract.js';
+
+/** Every subcommand; later ones (abort, status, invoke, dev) are added here. */
+export const COMMANDS: readonly Command[] = [extractCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: sae-rollback <command> [options]',
+    '',
+    'Operator tools for sae-rollback (stops bad SAE releases; see README.md).',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "sae-rollback <command> --help" for the details of a command.',
+  ].join('\n');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(`${topic ? topic.help : usage()}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`sae-rollback: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
+    return EXIT.usage;
+  }
+  return command.run(rest, io);
+}
+
+/** The real process's streams and files. */
+export const processIo: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  readFile: (p) => readFile(p),
+  async readStdin() {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks);
+  },
+  now: () => Date.now(),
+};

@@ -1,0 +1,126 @@
+import type { NormalizedRequest } from '../events/index.js';
+import type { Outcome } from '../rollback/outcome.js';
+import { type Publication, processRequest, publishAll } from '../rollback/process.js';
+import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
+import type { Runtime } from '../runtime.js';
+
+/** One record's decision, as answered to HTTP callers and returned to direct/event invocations. */
+export type OutcomeEntry = Pick<Outcome, 'outcome' | 'summary' | 'messageId'> & {
+  source: string;
+  changeOrderId?: string;
+  appId?: string;
+  publications: Publication[];
+};
+
+/** What one invocation did, record by record. */
+export interface InvocationSummary {
+  /** One per actionable or rejected record, in event order. */
+  outcomes: OutcomeEntry[];
+  /** Understood, nothing to do (e.g. an alarm back to OK): logged, not published. */
+  ignored: Array<{ source: string; reason: string }>;
+  /** Timer ticks for the scheduled guard check (not rollback requests). */
+  guard: Array<{ reason: string }>;
+  /** True when something may still succeed later; the caller should deliver the event again. */
+  retry: boolean;
+}
+
+/** The core's request for a normalized record: the dedupe key is the delivery ID. */
+export function toRollbackRequest(n: NormalizedRequest): RollbackRequest {
+  return {
+    ...(n.changeOrderId ? { changeOrderId: n.changeOrderId } : {}),
+    ...(n.appId ? { appId: n.appId } : {}),
+    alarm: n.alarm,
+    deliveryId: n.dedupeKey,
+    receivedAt: n.receivedAt,
+  };
+}
+
+/**
+ * Runs every record: actionable ones through the core, rejections reported (published, never
+ * retried), ignored ones and guard ticks logged. One record's failure never stops the others.
+ */
+export async function handleRecords(
+  rt: Runtime,
+  records: readonly NormalizedRequest[],
+  inv: InvocationInfo,
+): Promise<InvocationSummary> {
+  const summary: InvocationSummary = { outcomes: [], ignored: [], guard: [], retry: false };
+  for (const n of records) {
+    const log = {
+      fcRequestId: inv.fcRequestId,
+      source: n.source,
+      via: n.via,
+      path: n.path,
+      dedupeKey: n.dedupeKey,
+    };
+    if (n.disposition === 'ignore') {
+      rt.logger.info('ignored', { ...log, reason: n.reason, alarm: n.alarm });
+      // An alarm back to OK still counts for the flapping guard.
+      if (n.alarm.state)
+        await rt.valves
+          .observe(n)
+          .catch((err: unknown) => rt.logger.warn('observe failed', { ...log, error: err }));
+      summary.ignored.push({ source: n.source, reason: n.reason });
+      continue;
+    }
+    if (n.disposition === 'guard') {
+      // The scheduled guard check arrives in a later release; until then a tick is seen and logged.
+      rt.logger.info('guard tick received; the scheduled guard check is not enabled yet, nothing done', {
+        ...log,
+        reason: n.reason,
+      });
+      summary.guard.push({ reason: n.reason });
+      continue;
+    }
+    try {
+      const processed =
+        n.disposition === 'act'
+          ? await processRequest(
+              { ...rt, notifyDuplicates: rt.config.notifyDuplicates },
+              toRollbackRequest(n),
+              inv,
+            )
+          : await reportRejected(rt, n, inv);
+      summary.retry ||= processed.retry;
+      const o = processed.outcome;
+      summary.outcomes.push({
+        outcome: o.outcome,
+        summary: o.summary,
+        messageId: o.messageId,
+        source: n.source,
+        ...(o.changeOrderId ? { changeOrderId: o.changeOrderId } : {}),
+        ...(o.appId ? { appId: o.appId } : {}),
+        publications: processed.publications,
+      });
+    } catch (err) {
+      // Not expected (the core and publishing do not throw), but a store outage must not drop the rest.
+      rt.logger.error('record failed unexpectedly; will be retried', { ...log, error: err });
+      summary.retry = true;
+      summary.outcomes.push({
+        outcome: 'failed-retryable',
+        summary: `Unexpected error while handling a ${n.source} record; the delivery will be retried.`,
+        messageId: '',
+        source: n.source,
+        ...(n.changeOrderId ? { changeOrderId: n.changeOrderId } : {}),
+        ...(n.appId ? { appId: n.appId } : {}),
+        publications: [],
+      });
+    }
+  }
+  return summary;
+}
+
+async function reportRejected(rt: Runtime, n: NormalizedRequest, inv: InvocationInfo) {
+  const outcome = rt.core.rejected(n.source, n.reason, n.receivedAt, inv, n.dedupeKey);
+  const publications = await publishAll(rt.notifiers, outcome);
+  rt.logger.warn('decision', {
+    fcRequestId: inv.fcRequestId,
+    outcome: outcome.outcome,
+    summary: outcome.summary,
+    via: n.via,
+    dedupeKey: n.dedupeKey,
+    publications,
+  });
+  // Never retried: the input cannot change. A failed report is logged above, not a reason to redeliver.
+  return { outcome, publications, retry: false };
+}
