@@ -3,8 +3,8 @@
  * "retry or give up" from `retryable` alone, without knowing the wire protocol.
  */
 
-/** Channels a notification can go out on. Only MNS today; the field exists so logs stay unambiguous later. */
-export const NotifyChannel = { mns: 'mns' } as const;
+/** Channels a notification can go out on: the MNS topic (primary), a DingTalk custom robot, a generic webhook. */
+export const NotifyChannel = { mns: 'mns', dingtalk: 'dingtalk', webhook: 'webhook' } as const;
 export type NotifyChannel = (typeof NotifyChannel)[keyof typeof NotifyChannel];
 
 /**

@@ -59,6 +59,9 @@ export interface MnsPublishResult {
 export const MnsNetwork = { public: 'public', internal: 'internal', vpc: 'vpc' } as const;
 export type MnsNetwork = (typeof MnsNetwork)[keyof typeof MnsNetwork];
 
+/** The MNS actions this client performs: the RAM policy (ram-policy.json) is checked against it. */
+export const MNS_ACTIONS = ['PublishMessage'] as const;
+
 /** The API version every request must carry. */
 export const MNS_API_VERSION = '2015-06-06';
 
