@@ -16,6 +16,7 @@ export const seedAppSchema = z.object({
   appName: z.string().exactOptional(),
   namespaceId: z.string().exactOptional(),
   versions: z.array(z.string().min(1)).exactOptional(),
+  versionIds: z.array(id).exactOptional(),
   runningInstances: z.int().min(0).exactOptional(),
 });
 
@@ -28,12 +29,23 @@ export const startChangeOrderSchema = z.object({
   status: z.int().exactOptional(),
   subStatus: subStatus.exactOptional(),
   toVersion: z.string().min(1).exactOptional(),
+  toVersionId: id.exactOptional(),
   batchCount: z.int().min(1).max(100).exactOptional(),
   source: z.enum(['console', 'api']).exactOptional(),
   description: z.string().exactOptional(),
 });
 
 export const statusSchema = z.object({ status: z.int(), subStatus: subStatus.exactOptional() });
+
+export const finishSchema = z.object({
+  status: z.union([z.literal(2), z.literal(3), z.literal(6), z.literal(10)]).exactOptional(),
+  /** FinishTime, epoch ms. */
+  at: z.int().min(0).exactOptional(),
+});
+
+export const namespaceSchema = z.object({ namespaceId: id });
+
+export const rollbackCompletionSchema = z.object({ mode: z.enum(['immediate', 'manual']) });
 
 const faultBase = { action: z.string().min(1).exactOptional(), times: z.int().min(1).exactOptional() };
 const httpStatus = z.int().min(100).max(599);

@@ -8,6 +8,9 @@ import { readBody, sendJson } from '../http.js';
 import {
   credentialSchema,
   faultSchema,
+  finishSchema,
+  namespaceSchema,
+  rollbackCompletionSchema,
   seedAppSchema,
   startChangeOrderSchema,
   statusSchema,
@@ -55,6 +58,18 @@ async function route(
       return [200, emu.snapshot()];
     case 'POST apps':
       return [201, emu.seedApp(await parseBody(req, seedAppSchema))];
+    case 'GET apps':
+      return [200, { apps: emu.listApps(url.searchParams.get('namespaceId') ?? undefined) }];
+    case 'POST namespaces': {
+      const { namespaceId } = await parseBody(req, namespaceSchema);
+      emu.seedNamespace(namespaceId);
+      return [201, { namespaces: emu.snapshot().namespaces }];
+    }
+    case 'POST rollback-completion': {
+      const { mode } = await parseBody(req, rollbackCompletionSchema);
+      emu.setRollbackCompletion(mode);
+      return [200, { rollbackCompletion: mode }];
+    }
     case 'POST change-orders': {
       const changeOrderId = emu.startChangeOrder(await parseBody(req, startChangeOrderSchema));
       return [201, { changeOrderId, changeOrder: emu.getChangeOrder(changeOrderId) }];
@@ -81,11 +96,21 @@ async function route(
       return [201, { accessKeyId: credential.accessKeyId }];
     }
   }
-  // POST change-orders/<id>/status
-  const statusMatch = /^change-orders\/([^/]+)\/status$/.exec(path);
-  if (method === 'POST' && statusMatch?.[1]) {
+  // POST change-orders/<id>/status, POST change-orders/<id>/finish
+  const orderMatch = /^change-orders\/([^/]+)\/(status|finish)$/.exec(path);
+  if (method === 'POST' && orderMatch?.[1]) {
+    const id = decodeURIComponent(orderMatch[1]);
+    if (orderMatch[2] === 'finish')
+      return [200, emu.finishChangeOrder(id, await parseBody(req, finishSchema))];
     const { status, subStatus } = await parseBody(req, statusSchema);
-    return [200, emu.setChangeOrderStatus(decodeURIComponent(statusMatch[1]), status, subStatus)];
+    return [200, emu.setChangeOrderStatus(id, status, subStatus)];
+  }
+  // GET apps/<id>/versions
+  const versionsMatch = /^apps\/([^/]+)\/versions$/.exec(path);
+  if (method === 'GET' && versionsMatch?.[1]) {
+    const versions = emu.getAppVersions(decodeURIComponent(versionsMatch[1]));
+    if (!versions) throw new AdminError(404, 'InvalidAppId.NotFound', 'no such app');
+    return [200, { versions }];
   }
   throw new AdminError(404, 'NotFound', `no admin route ${key}`);
 }

@@ -98,7 +98,13 @@ async function decide(
   if (plan.latencyMs > 0) await sleep(plan.latencyMs);
   if (plan.failure) return faultOutcome(deps, requestId, plan.failure);
 
-  const ctx = { requestId, query: call.query, credential: gate.credential, state: deps.state };
+  const ctx = {
+    requestId,
+    query: call.query,
+    credential: gate.credential,
+    state: deps.state,
+    regionId: deps.regionId,
+  };
   return deniedReply(ctx, route.action) ?? route.handle(ctx);
 }
 

@@ -30,6 +30,10 @@ export const SAE_ERRORS = {
   },
   AccessDenied: { status: 403, message: 'AccessDenied: %s' },
   'InvalidAppId.NotFound': { status: 404, message: 'The specified AppId does not exist.' },
+  // ListAppVersions and RollbackApplication document this one (400) rather than InvalidAppId.NotFound.
+  'InvalidApplication.NotFound': { status: 400, message: 'The current application does not exist.' },
+  'InvalidNamespaceId.NotFound': { status: 404, message: 'The specified NamespaceId does not exist.' },
+  'InvalidParameter.WithMessage': { status: 400, message: 'The parameter is invalid {%s}: %s' },
 } as const;
 
 export type SaeErrorCode = keyof typeof SAE_ERRORS;
@@ -77,8 +81,10 @@ export interface Reply {
   code?: string;
 }
 
-function fill(template: string, detail: string | undefined): string {
-  return template.includes('%s') ? template.replace('%s', detail ?? '') : template;
+/** Replaces each `%s` in turn with the next detail (missing ones become empty). */
+function fill(template: string, ...details: Array<string | undefined>): string {
+  let i = 0;
+  return template.replace(/%s/g, () => details[i++] ?? '');
 }
 
 /** The gateway error body `{RequestId, HostId, Code, Message, Recommend}`. */
@@ -129,10 +135,10 @@ export function saeError(requestId: string, code: string, message: string, statu
   };
 }
 
-/** A documented SAE business error, with `%s` in its message filled by `detail`. */
-export function knownSaeError(requestId: string, code: SaeErrorCode, detail?: string): Reply {
+/** A documented SAE business error, with each `%s` in its message filled by the next detail. */
+export function knownSaeError(requestId: string, code: SaeErrorCode, ...details: string[]): Reply {
   const { status, message } = SAE_ERRORS[code];
-  return saeError(requestId, code, fill(message, detail), status);
+  return saeError(requestId, code, fill(message, ...details), status);
 }
 
 /** The SAE success envelope. `ErrorCode: "success"` as in the doc samples, so clients must not key on it. */

@@ -1,51 +1,23 @@
-/** The four SAE APIs: parameter checks, RAM checks, then the state machine. */
+/** The change-order SAE APIs (app APIs in app-handlers.ts): parameter and RAM checks, then the state machine. */
+import { APP_ROUTES } from './app-handlers.js';
 import { knownSaeError, type Reply, saeSuccess } from './envelope.js';
+import {
+  type HandlerContext,
+  isReply,
+  mayTouch,
+  optionalInt,
+  type Route,
+  requireId,
+  visibleApp,
+} from './handler-kit.js';
 import { applicationStatusData, changeOrderListItem, describeChangeOrderData } from './render.js';
-import { type SaeState, SaeStateError } from './state.js';
+import { SaeStateError } from './state.js';
 import { isKnownStatus } from './status.js';
-import type { EmulatorCredential } from './types.js';
 
 /** The only API version these paths answer to. */
 export const SAE_API_VERSION = '2019-05-06';
 
-export interface HandlerContext {
-  requestId: string;
-  query: Readonly<Record<string, string>>;
-  credential: EmulatorCredential;
-  state: SaeState;
-}
-
-export interface Route {
-  action: string;
-  method: 'GET' | 'PUT';
-  path: string;
-  handle(ctx: HandlerContext): Reply;
-}
-
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A required ID parameter, or the error reply for a missing or malformed one. */
-function requireId(ctx: HandlerContext, name: string): string | Reply {
-  const value = ctx.query[name];
-  if (value === undefined || value === '')
-    return knownSaeError(ctx.requestId, 'InvalidParameter.NotEmpty', name);
-  if (!ID_PATTERN.test(value)) return knownSaeError(ctx.requestId, 'InvalidParameter.Obviously', name);
-  return value;
-}
-
-function optionalInt(ctx: HandlerContext, name: string, fallback: number, max: number): number | Reply {
-  const raw = ctx.query[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    return knownSaeError(ctx.requestId, 'InvalidParameter.Obviously', name);
-  return n;
-}
-
-function mayTouch(ctx: HandlerContext, appId: string): boolean {
-  const allowed = ctx.credential.allowedAppIds;
-  return allowed === undefined || allowed.includes(appId);
-}
+export type { HandlerContext, Route } from './handler-kit.js';
 
 function fromStateError(ctx: HandlerContext, err: unknown): Reply {
   if (err instanceof SaeStateError) {
@@ -66,19 +38,7 @@ function visibleOrder(ctx: HandlerContext) {
   return order;
 }
 
-/** Looks up an app the caller may see, or the error reply SAE gives. */
-function visibleApp(ctx: HandlerContext) {
-  const id = requireId(ctx, 'AppId');
-  if (typeof id !== 'string') return id;
-  // Permission before existence, so a restricted key cannot probe which app IDs exist.
-  if (!mayTouch(ctx, id)) return knownSaeError(ctx.requestId, 'Resouce.no.permission');
-  const app = ctx.state.getApp(id);
-  return app ?? knownSaeError(ctx.requestId, 'InvalidAppId.NotFound');
-}
-
-const isReply = (v: object): v is Reply => 'body' in v && 'status' in v;
-
-export const ROUTES: readonly Route[] = [
+const CHANGE_ORDER_ROUTES: readonly Route[] = [
   {
     action: 'AbortAndRollbackChangeOrder',
     method: 'PUT',
@@ -141,6 +101,9 @@ export const ROUTES: readonly Route[] = [
     },
   },
 ];
+
+/** Every API the emulator serves. */
+export const ROUTES: readonly Route[] = [...CHANGE_ORDER_ROUTES, ...APP_ROUTES];
 
 /** The route serving `path`, whatever the method (a wrong method is still that API, misused). */
 export function routeForPath(path: string): Route | undefined {

@@ -1,7 +1,8 @@
 /**
  * SAE (2019-05-06) API emulator: a real HTTP server on 127.0.0.1 that verifies ACS3-HMAC-SHA256
- * signatures and serves AbortAndRollbackChangeOrder, DescribeChangeOrder, DescribeApplicationStatus
- * and ListChangeOrders over an in-memory state machine, with fault injection and an admin surface.
+ * signatures and serves AbortAndRollbackChangeOrder, DescribeChangeOrder, DescribeApplicationStatus,
+ * ListChangeOrders, ListApplications, ListAppVersions and RollbackApplication over an in-memory state
+ * machine, with fault injection and an admin surface.
  */
 import { createServer } from 'node:http';
 import { type Clock, systemClock } from '../../lib/clock.js';
@@ -11,13 +12,14 @@ import { serveApi } from './api.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
 import { SaeState } from './state.js';
-import type { CallRecord, EmulatorCredential, SaeEmulator } from './types.js';
+import type { CallRecord, EmulatorCredential, RollbackCompletion, SaeEmulator } from './types.js';
 
 export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
 export { SAE_API_VERSION } from './handlers.js';
 export { SaeStateError } from './state.js';
 export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
 export type {
+  AppVersionView,
   AppView,
   CallRecord,
   ChangeOrderView,
@@ -25,6 +27,8 @@ export type {
   EmulatorSnapshot,
   Fault,
   FaultKind,
+  FinishChangeOrderOptions,
+  RollbackCompletion,
   SaeEmulator,
   SeedAppInput,
   StartChangeOrderInput,
@@ -33,7 +37,10 @@ export type {
 export interface StartSaeEmulatorOptions {
   /** Default 0: any free port. */
   port?: number;
-  /** Drives timestamps, signature-date checks and nonce expiry. Default: the system clock. */
+  /**
+   * Drives every emulated time (apps' and versions' CreateTime, change orders' CreateTime/FinishTime,
+   * the call log), and the signature checks unless `signatureClock` is set. Default: the system clock.
+   */
   clock?: Clock;
   /**
    * Clock for the x-acs-date window and nonce expiry; default `clock`. The SDK stamps requests with
@@ -41,8 +48,10 @@ export interface StartSaeEmulatorOptions {
    */
   signatureClock?: Clock;
   credentials?: EmulatorCredential[];
-  /** Only used in gateway `HostId`s (`sae.<region>.aliyuncs.com`). Default `cn-hangzhou`. */
+  /** Used in gateway `HostId`s (`sae.<region>.aliyuncs.com`) and ListApplications' `RegionId`. Default `cn-hangzhou`. */
   regionId?: string;
+  /** How RollbackApplication's change orders end; default `immediate`. See {@link RollbackCompletion}. */
+  rollbackCompletion?: RollbackCompletion;
 }
 
 /** Starts the emulator; `close()` it when done. */
@@ -51,6 +60,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   const regionId = opts.regionId ?? 'cn-hangzhou';
   const credentials = new Map<string, EmulatorCredential>();
   const state = new SaeState(clock);
+  state.rollbackCompletion = opts.rollbackCompletion ?? 'immediate';
   const faults = new FaultQueue();
   const gate = new Acs3Gate(opts.signatureClock ?? clock, credentials);
   let calls: CallRecord[] = [];
@@ -89,6 +99,13 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     seedApp: (input) => state.seedApp(input),
     startChangeOrder: (input) => state.startChangeOrder(input),
     setChangeOrderStatus: (id, status, subStatus) => state.setChangeOrderStatus(id, status, subStatus),
+    finishChangeOrder: (id, finish) => state.finishChangeOrder(id, finish),
+    seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
+    listApps: (namespaceId) => state.listApps(namespaceId),
+    getAppVersions: (appId) => state.appVersions(appId),
+    setRollbackCompletion(mode) {
+      state.rollbackCompletion = mode;
+    },
     getApp: (appId) => state.getApp(appId),
     getChangeOrder: (id) => state.getChangeOrder(id),
     callsTo: (action) => calls.filter((c) => c.action === action),
@@ -104,6 +121,8 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     },
     snapshot: () => ({
       apps: state.apps(),
+      namespaces: state.namespaces(),
+      rollbackCompletion: state.rollbackCompletion,
       changeOrders: state.changeOrders(),
       faults: faults.list(),
       accessKeyIds: [...credentials.keys()],

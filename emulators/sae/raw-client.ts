@@ -22,6 +22,10 @@ export interface RawCallOptions {
   /** Default a random 32-hex nonce. */
   nonce?: string;
   body?: string;
+  /** Content type of `body`; default `application/json; charset=utf-8`. */
+  contentType?: string;
+  /** Body actually sent, when it should differ from the signed `body` (tampering tests). */
+  sentBody?: string;
   /** Query actually sent, when it should differ from the signed `query` (tampering tests). */
   sentQuery?: Record<string, string>;
   /** Last word on the headers after signing, e.g. to flip a signature byte. */
@@ -54,7 +58,8 @@ export async function sendSigned(baseUrl: string, opts: RawCallOptions): Promise
     headers['x-acs-accesskey-id'] = opts.accessKeyId;
     headers['x-acs-security-token'] = opts.securityToken;
   }
-  if (opts.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+  if (opts.body !== undefined)
+    headers['content-type'] = opts.contentType ?? 'application/json; charset=utf-8';
   const signed = signAcs3({
     method: opts.method,
     path: opts.path,
@@ -91,6 +96,6 @@ export async function sendSigned(baseUrl: string, opts: RawCallOptions): Promise
       },
     );
     req.on('error', reject);
-    req.end(opts.body);
+    req.end(opts.sentBody ?? opts.body);
   });
 }

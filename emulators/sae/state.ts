@@ -2,7 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import { CO_STATUS, isKnownStatus, isTerminalStatus, VERSION_CHANGING_TYPES } from './status.js';
-import type { AppView, ChangeOrderView, SeedAppInput, StartChangeOrderInput } from './types.js';
+import type {
+  AppVersionView,
+  AppView,
+  ChangeOrderView,
+  FinishChangeOrderOptions,
+  RollbackCompletion,
+  SeedAppInput,
+  StartChangeOrderInput,
+} from './types.js';
+import { moveTo, seedVersionRecords } from './versions.js';
 
 /** A refused state change; `code` is the SAE error code the API would answer with. */
 export class SaeStateError extends Error {
@@ -20,22 +29,82 @@ export class SaeState {
   readonly #apps = new Map<string, AppView>();
   // Insertion order doubles as creation order: a ManualClock may give two change orders the same time.
   readonly #orders = new Map<string, ChangeOrderView>();
+  readonly #namespaces = new Set<string>();
+  /** How RollbackApplication's change orders end; configuration, so reset() keeps it. */
+  rollbackCompletion: RollbackCompletion = 'immediate';
 
   constructor(private readonly clock: Clock) {}
 
   seedApp(input: SeedAppInput): AppView {
     const versions = input.versions?.length ? [...input.versions] : ['v1'];
+    if (input.versionIds !== undefined && input.versionIds.length !== versions.length) {
+      throw new SaeStateError(
+        'InvalidParameter.Obviously',
+        'versionIds must be index-aligned with versions.',
+      );
+    }
+    const appName = input.appName ?? `app-${input.appId.slice(0, 8)}`;
+    const now = this.clock.now();
+    const versionRecords = seedVersionRecords(appName, versions, input.versionIds, now);
+    const currentVersion = versions[versions.length - 1] ?? 'v1';
     const app: AppView = {
       appId: input.appId,
-      appName: input.appName ?? `app-${input.appId.slice(0, 8)}`,
+      appName,
       namespaceId: input.namespaceId ?? 'cn-hangzhou',
       versions,
-      currentVersion: versions[versions.length - 1] ?? 'v1',
+      currentVersion,
+      currentVersionId: versionRecords.find((v) => v.label === currentVersion)?.versionId ?? '',
+      versionRecords,
       runningInstances: input.runningInstances ?? 2,
-      createTime: this.clock.now(),
+      createTime: now,
     };
     this.#apps.set(app.appId, app);
+    this.#namespaces.add(app.namespaceId);
     return structuredClone(app);
+  }
+
+  seedNamespace(namespaceId: string): void {
+    this.#namespaces.add(namespaceId);
+  }
+
+  hasNamespace(namespaceId: string): boolean {
+    return this.#namespaces.has(namespaceId);
+  }
+
+  namespaces(): string[] {
+    return [...this.#namespaces];
+  }
+
+  /** Apps in seeding order, optionally only those of one namespace. */
+  listApps(namespaceId?: string): AppView[] {
+    return this.apps().filter((a) => namespaceId === undefined || a.namespaceId === namespaceId);
+  }
+
+  /** Distinct versions, newest first (creation order breaks CreateTime ties). */
+  appVersions(appId: string): AppVersionView[] | undefined {
+    const app = this.#apps.get(appId);
+    return app ? structuredClone(app.versionRecords).reverse() : undefined;
+  }
+
+  /**
+   * RollbackApplication: a `CoRollback` change order to an existing version of the app, refused while
+   * another change order runs (SAE's serial rule). Returns the new change order's ID.
+   */
+  rollbackApplication(appId: string, versionId: string): string {
+    const app = this.#apps.get(appId);
+    if (!app)
+      throw new SaeStateError('InvalidApplication.NotFound', 'The current application does not exist.');
+    const target = app.versionRecords.find((v) => v.versionId === versionId);
+    if (!target) {
+      throw new SaeStateError('InvalidParameter.WithMessage', `The version ${versionId} does not exist.`);
+    }
+    return this.startChangeOrder({
+      appId,
+      coTypeCode: 'CoRollback',
+      toVersion: target.label,
+      status: this.rollbackCompletion === 'immediate' ? CO_STATUS.SUCCEEDED : CO_STATUS.EXECUTING,
+      description: `Rollback to version ${target.label}`,
+    });
   }
 
   startChangeOrder(input: StartChangeOrderInput): string {
@@ -58,11 +127,8 @@ export class SaeState {
     const fromVersion = app.currentVersion;
     const movesVersion = input.toVersion !== undefined || VERSION_CHANGING_TYPES.has(coTypeCode);
     const toVersion = movesVersion ? (input.toVersion ?? `v${app.versions.length + 1}`) : fromVersion;
-    if (toVersion !== fromVersion) {
-      app.versions.push(toVersion);
-      app.currentVersion = toVersion;
-    }
     const now = this.clock.now();
+    if (toVersion !== fromVersion) moveTo(app, toVersion, now, input.toVersionId);
     const batchCount = Math.max(1, input.batchCount ?? 1);
     const order: ChangeOrderView = {
       changeOrderId,
@@ -102,6 +168,24 @@ export class SaeState {
     return structuredClone(order);
   }
 
+  /** Ends a change order; `at` back-dates FinishTime (and UpdateTime) for "finished N minutes ago" tests. */
+  finishChangeOrder(changeOrderId: string, opts: FinishChangeOrderOptions = {}): ChangeOrderView {
+    const status = opts.status ?? CO_STATUS.SUCCEEDED;
+    if (!isTerminalStatus(status)) {
+      throw new SaeStateError(
+        'InvalidParameter.Obviously',
+        `Status ${status} does not finish a change order.`,
+      );
+    }
+    this.setChangeOrderStatus(changeOrderId, status, 0);
+    const order = this.#order(changeOrderId);
+    if (opts.at !== undefined) {
+      order.finishTime = opts.at;
+      order.updateTime = opts.at;
+    }
+    return structuredClone(order);
+  }
+
   /** AbortAndRollbackChangeOrder: terminate a running change order and restore the previous version. */
   abortAndRollback(changeOrderId: string): ChangeOrderView {
     const order = this.#order(changeOrderId);
@@ -112,10 +196,7 @@ export class SaeState {
       );
     }
     const app = this.#apps.get(order.appId);
-    if (app && app.currentVersion !== order.fromVersion) {
-      app.currentVersion = order.fromVersion;
-      app.versions.push(order.fromVersion);
-    }
+    if (app && app.currentVersion !== order.fromVersion) moveTo(app, order.fromVersion, this.clock.now());
     return this.setChangeOrderStatus(changeOrderId, CO_STATUS.TERMINATED, 0);
   }
 
@@ -148,6 +229,7 @@ export class SaeState {
   reset(): void {
     this.#apps.clear();
     this.#orders.clear();
+    this.#namespaces.clear();
   }
 
   #running(appId: string): boolean {

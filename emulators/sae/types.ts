@@ -19,6 +19,11 @@ export interface SeedAppInput {
   namespaceId?: string;
   /** Deployed versions, oldest → newest; the current version is the last. Default `['v1']`. */
   versions?: string[];
+  /**
+   * Version IDs (what ListAppVersions returns as `Id` and RollbackApplication takes as `VersionId`),
+   * index-aligned with `versions`. Default: a random UUID per version.
+   */
+  versionIds?: string[];
   /** Default 2. */
   runningInstances?: number;
 }
@@ -35,6 +40,8 @@ export interface StartChangeOrderInput {
   subStatus?: 0 | 1;
   /** The version this change order deploys; default `v<n+1>`. Only deploy-like types move the version. */
   toVersion?: string;
+  /** ID of the version record created when `toVersion` is new to the app; default a random UUID. */
+  toVersionId?: string;
   /** Default 1. */
   batchCount?: number;
   /** Default `api`. */
@@ -42,15 +49,46 @@ export interface StartChangeOrderInput {
   description?: string;
 }
 
+/** One deployable version of an app, as ListAppVersions shows it (one record per distinct label). */
+export interface AppVersionView {
+  versionId: string;
+  /** Human label (`v2`); SAE has no such field, the emulator puts it in the image tag. */
+  label: string;
+  /** Epoch ms from the emulator clock; rendered as a string of digits, like SAE's `CreateTime`. */
+  createTime: number;
+  type: 'image';
+  imageUrl: string;
+}
+
 /** An application as the emulator holds it (`currentVersion` is not exposed by the SAE API). */
 export interface AppView {
   appId: string;
   appName: string;
   namespaceId: string;
+  /** Deployment history, oldest → newest; a rollback appends the label it restored. */
   versions: string[];
   currentVersion: string;
+  currentVersionId: string;
+  /** Distinct versions, oldest → newest (ListAppVersions answers newest first). */
+  versionRecords: AppVersionView[];
   runningInstances: number;
   createTime: number;
+}
+
+/**
+ * What RollbackApplication does with the change order it creates: `immediate` (default) marks it
+ * succeeded (Status 2, FinishTime = now); `manual` leaves it executing (Status 1) until the test
+ * calls `setChangeOrderStatus`/`finishChangeOrder`. Either way the app's current version moves at
+ * creation, as for every deploy-like change order here, and an abort restores it.
+ */
+export type RollbackCompletion = 'immediate' | 'manual';
+
+/** Options of {@link SaeEmulator.finishChangeOrder}. */
+export interface FinishChangeOrderOptions {
+  /** A terminal status: 2 (default), 3, 6 or 10. */
+  status?: 2 | 3 | 6 | 10;
+  /** FinishTime (epoch ms); default the emulator clock's now. */
+  at?: number;
 }
 
 /** A change order as the emulator holds it. Times are epoch milliseconds. */
@@ -127,6 +165,16 @@ export interface SaeEmulator {
   /** Creates a change order; throws if the app already has one that is not terminal. */
   startChangeOrder(input: StartChangeOrderInput): string;
   setChangeOrderStatus(changeOrderId: string, status: number, subStatus?: 0 | 1): ChangeOrderView;
+  /** Ends a change order with a terminal status, optionally back-dating FinishTime ("succeeded 5 min ago"). */
+  finishChangeOrder(changeOrderId: string, opts?: FinishChangeOrderOptions): ChangeOrderView;
+  /** Makes a namespace known without apps (ListApplications on an unknown one is `InvalidNamespaceId.NotFound`). */
+  seedNamespace(namespaceId: string): void;
+  /** Apps in seeding order, optionally only one namespace's. */
+  listApps(namespaceId?: string): AppView[];
+  /** Distinct versions of an app, newest first (as ListAppVersions answers); undefined for an unknown app. */
+  getAppVersions(appId: string): AppVersionView[] | undefined;
+  /** How RollbackApplication's change orders end; see {@link RollbackCompletion}. */
+  setRollbackCompletion(mode: RollbackCompletion): void;
   getApp(appId: string): AppView | undefined;
   getChangeOrder(changeOrderId: string): ChangeOrderView | undefined;
   callsTo(action: string): CallRecord[];
@@ -141,6 +189,8 @@ export interface SaeEmulator {
 
 export interface EmulatorSnapshot {
   apps: AppView[];
+  namespaces: string[];
+  rollbackCompletion: RollbackCompletion;
   changeOrders: ChangeOrderView[];
   faults: Array<Fault & { remaining: number }>;
   accessKeyIds: string[];

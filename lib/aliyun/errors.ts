@@ -1,0 +1,157 @@
+/**
+ * Classifying what `callApi` throws, for any Alibaba Cloud POP product: the same shapes and rules
+ * lib/sae/errors.ts applies to SAE (whose behaviour this file does not change), generalised so other
+ * adapters (CloudMonitor) classify their errors once, the same way.
+ */
+
+/** Same values as `SaeErrorKind`, so callers can treat SAE and other errors alike. */
+export const ApiErrorKind = {
+  AlreadyDone: 'already-done',
+  Permanent: 'permanent',
+  Retryable: 'retryable',
+} as const;
+export type ApiErrorKind = (typeof ApiErrorKind)[keyof typeof ApiErrorKind];
+
+/** Same values as `SaeErrorReason`. */
+export const ApiErrorReason = {
+  NotFound: 'not-found',
+  Forbidden: 'forbidden',
+  InvalidInput: 'invalid-input',
+  Other: 'other',
+} as const;
+export type ApiErrorReason = (typeof ApiErrorReason)[keyof typeof ApiErrorReason];
+
+export interface Classification {
+  kind: ApiErrorKind;
+  reason?: ApiErrorReason;
+}
+
+/** Classifies an error code (plus HTTP status); products layer their own codes on {@link classifyPopCode}. */
+export type CodeClassifier = (code: string, httpStatus?: number) => Classification;
+
+/** A classified failed call, ready to become a product error class. */
+export interface CallFailure extends Classification {
+  code: string;
+  /** Human detail, without the action name. Never contains credentials. */
+  detail: string;
+  httpStatus?: number;
+  requestId?: string;
+}
+
+const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthorization']);
+const RETRYABLE_CODES = new Set([
+  'ServiceUnavailable',
+  'InternalError',
+  'InvalidTimeStamp.Expired',
+  'SignatureNonceUsed',
+  'InvalidSecurityToken.Expired',
+]);
+
+/** Gateway-level codes every POP product shares. Unknown 5xx/429 → retryable; other unknowns → permanent. */
+export function classifyPopCode(code: string, httpStatus?: number): Classification {
+  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code)) return { kind: ApiErrorKind.Retryable };
+  if (
+    AUTH_CODES.has(code) ||
+    code.startsWith('InvalidAccessKeyId') ||
+    code.startsWith('InvalidSecurityToken') ||
+    code.startsWith('Forbidden') ||
+    code === 'AccessDenied' ||
+    code.startsWith('AccessDenied.') ||
+    code === 'NoPermission'
+  ) {
+    return { kind: ApiErrorKind.Permanent, reason: ApiErrorReason.Forbidden };
+  }
+  if (code.startsWith('InvalidParameter') || code === 'MissingParameter' || code.startsWith('Missing')) {
+    return { kind: ApiErrorKind.Permanent, reason: ApiErrorReason.InvalidInput };
+  }
+  if (/NotFound$|NotExist$/.test(code))
+    return { kind: ApiErrorKind.Permanent, reason: ApiErrorReason.NotFound };
+  if (httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 429))
+    return { kind: ApiErrorKind.Retryable };
+  return { kind: ApiErrorKind.Permanent, reason: ApiErrorReason.Other };
+}
+
+/** Network-level failures from node/httpx/tea: the request may never have arrived. */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+function withMeta(
+  base: CallFailure,
+  httpStatus: number | undefined,
+  requestId: string | undefined,
+): CallFailure {
+  return {
+    ...base,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+  };
+}
+
+/**
+ * Classifies whatever `callApi` threw, handling the shapes observed from openapi-client 0.4.x: tea
+ * ResponseError (code, statusCode, data), a bare SyntaxError for non-JSON bodies (an HTML 502 from a
+ * gateway), RequestTimeoutError, node network errors, missing credentials. `service` names the
+ * product in messages ("CloudMonitor").
+ */
+export function describeCallError(err: unknown, classify: CodeClassifier, service: string): CallFailure {
+  const e = asRecord(err) ?? {};
+  const data = asRecord(e.data);
+  const httpStatus =
+    typeof e.statusCode === 'number'
+      ? e.statusCode
+      : typeof data?.statusCode === 'number'
+        ? data.statusCode
+        : undefined;
+  const requestId = str(data?.RequestId) ?? str(data?.requestId);
+  const rawCode = str(e.code);
+  const message = String(e.message ?? err);
+
+  if (err instanceof SyntaxError) {
+    const detail = `${service} answered with a body that is not JSON (a gateway error page?)`;
+    return { code: 'NonJsonResponse', kind: ApiErrorKind.Retryable, detail };
+  }
+  if (str(e.name) === 'RequestTimeoutError' || (rawCode && NETWORK_CODES.has(rawCode))) {
+    const code = rawCode && NETWORK_CODES.has(rawCode) ? rawCode : 'RequestTimeout';
+    return {
+      code,
+      kind: ApiErrorKind.Retryable,
+      detail: `network error talking to ${service} (${code}): ${message}`,
+    };
+  }
+  if (rawCode === 'InvalidCredentials') {
+    const detail = "no usable credentials (configure the function's RAM role)";
+    return { code: rawCode, kind: ApiErrorKind.Permanent, reason: ApiErrorReason.Forbidden, detail };
+  }
+  if (rawCode && rawCode !== 'undefined') {
+    const text = str(data?.Message) ?? str(data?.message) ?? '';
+    const detail = `${rawCode}${httpStatus ? ` (HTTP ${httpStatus})` : ''}: ${text}`;
+    return withMeta({ code: rawCode, ...classify(rawCode, httpStatus), detail }, httpStatus, requestId);
+  }
+  // No code at all: judge by status; anything else unknown is retried (network-ish is far likelier).
+  const retryable = httpStatus === undefined || httpStatus >= 500 || httpStatus === 429;
+  const base: CallFailure = {
+    code: httpStatus ? `HTTP${httpStatus}` : 'Unknown',
+    kind: retryable ? ApiErrorKind.Retryable : ApiErrorKind.Permanent,
+    ...(retryable ? {} : { reason: ApiErrorReason.Other }),
+    detail: `unexpected error: ${message}`,
+  };
+  return withMeta(base, httpStatus, undefined);
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** `Data` of the SAE application APIs (field names from the TS SDK models), lenient on types and nulls. */
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => (v ? v : undefined));
+const numberish = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
+const optionalNumber = numberish.nullish().transform((v) => v ?? undefined);
+
+export const applicationPageDataSchema = z.object({
+  CurrentPage: numberish,
+  PageSize: numberish,
+  TotalSize: numberish,
+  Applications: z
+    .array(
+      z.object({
+        AppId: z.string().min(1),
+        AppName: optionalString,
+        NamespaceId: optionalString,
+        RegionId: optionalString,
+        Instances: optionalNumber,
+        RunningInstances: optionalNumber,
+      }),
+    )
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+export const appVersionsDataSchema = z
+  .array(
+    z.object({
+      Id: z.string().min(1),
+      Type: optionalString,
+      CreateTime: z
+        .union([z.string(), z.number()])
+        .nullish()
+        .transform((v) => (v === null || v === undefined || v === '' ? undefined : String(v))),
+      BuildPackageUrl: optionalString,
+      WarUrl: optionalString,
+      ImageUrl: optionalString,
+    }),
+  )
+  .nullish()
+  .transform((v) => v ?? []);
+
+export const rollbackDataSchema = z
+  .object({ ChangeOrderId: optionalString })
+  .nullish()
+  .transform((d) => ({ ChangeOrderId: d?.ChangeOrderId }));
