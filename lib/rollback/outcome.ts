@@ -16,6 +16,12 @@ export const OUTCOMES = [
   'failed-permanent',
   'rejected-input',
   'suppressed',
+  /** The guard or the bake window rolled the app back to its previous version (RollbackApplication). */
+  'rolled-back-application',
+  /** Dry-run mode: every read ran, no mutating call was made; `summary` says what would have happened. */
+  'dry-run',
+  /** The rollback policy (allowlist, opt-out, severity) refused to act; `reason` says which rule. */
+  'refused',
 ] as const;
 export const outcomeKindSchema = z.enum(OUTCOMES);
 export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
@@ -62,6 +68,10 @@ export const outcomeSchema = z.object({
   changeOrderStatus: z.number().optional(),
   appId: z.string().optional(),
   appName: z.string().optional(),
+  /** The SAE namespace of the app, when known (e.g. `cn-hangzhou:prod`). */
+  namespaceId: z.string().optional(),
+  /** For `rolled-back-application`: the version the app was on and the one it went back to. */
+  versions: z.object({ from: z.string().optional(), to: z.string() }).optional(),
   alarm: alarmSchema.optional(),
   /** Every SAE call made for this decision, in order. */
   sae: z.array(saeTraceSchema),
@@ -74,6 +84,10 @@ export const outcomeSchema = z.object({
   /** For `suppressed`: the safety valve that refused the rollback (`reason` says why). */
   valve: z.enum(VALVES).optional(),
   retryable: z.boolean(),
+  /** True when the function ran in dry-run mode (nothing was changed). */
+  dryRun: z.boolean().optional(),
+  /** How many deliveries of this decision were needed (1 on the first try), when known. */
+  attempts: z.number().int().positive().optional(),
   fcRequestId: z.string().optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
