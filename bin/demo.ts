@@ -6,8 +6,10 @@
  * outcome and one suppressed duplicate.
  */
 
+import { startDingTalkEmulator } from '../emulators/dingtalk/index.js';
 import { startMnsEmulator } from '../emulators/mns/index.js';
 import { startSaeEmulator } from '../emulators/sae/index.js';
+import { startWebhookEmulator } from '../emulators/webhook/index.js';
 import { fakeFcContext } from '../lib/dev/fc-context.js';
 import { httpTriggerEvent } from '../lib/dev/http-event.js';
 
@@ -18,6 +20,8 @@ const STS = {
 };
 const APP_ID = '0099b7be-5f5b-4512-a7fc-56049ef1a001';
 const TOPIC = 'sae-rollback-outcomes';
+const DINGTALK = { accessToken: 'demo-dingtalk-token', secret: 'SECdemo-dingtalk-secret-never-printed' };
+const WEBHOOK_SECRET = 'demo-webhook-secret-never-printed';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
@@ -25,9 +29,12 @@ const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
 async function main(): Promise<number> {
   const sae = await startSaeEmulator({ credentials: [STS] });
   const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
+  const dingtalk = await startDingTalkEmulator({ robots: [DINGTALK] });
+  const webhook = await startWebhookEmulator({ secrets: [WEBHOOK_SECRET] });
   try {
     say('sae-rollback local demo — emulated SAE and MNS on 127.0.0.1, real signed HTTP calls.');
     say(`  SAE emulator: ${sae.url}   MNS emulator: ${mns.url}`);
+    say(`  DingTalk robot receiver: ${dingtalk.url}   webhook receiver: ${webhook.url}`);
 
     step(1, 'A release is going bad');
     sae.seedApp({ appId: APP_ID, appName: 'checkout', versions: ['v41', 'v42'] });
@@ -50,6 +57,11 @@ async function main(): Promise<number> {
       SAE_PROTOCOL: 'http',
       MNS_ENDPOINT: mns.url,
       MNS_TOPIC: TOPIC,
+      DINGTALK_ACCESS_TOKEN: DINGTALK.accessToken,
+      DINGTALK_SECRET: DINGTALK.secret,
+      DINGTALK_ENDPOINT: dingtalk.sendUrl,
+      WEBHOOK_URL: `${webhook.url}/hooks/sae-rollback`,
+      WEBHOOK_SECRET,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
     const { handler } = await import('../functions/alarm.js');
@@ -88,6 +100,13 @@ async function main(): Promise<number> {
     if (published)
       say(`    tag=${messages[0]?.tag} messageId=${published.messageId}\n    "${published.summary}"`);
 
+    const ding = dingtalk.messages();
+    say(`  DingTalk robot: ${ding.length} signed markdown message(s): "${ding[0]?.title ?? ''}"`);
+    const hooks = webhook.deliveries();
+    say(
+      `  Webhook: ${hooks.length} delivery(ies), HMAC-SHA256 verified, message ID ${hooks[0]?.headers.messageId ?? '-'}`,
+    );
+
     step(3, 'CloudMonitor retries the same alarm (it does, up to 3 times)');
     sae.clearCalls();
     const second = (await handler(alarm, fakeFcContext({ credentials: STS }))) as {
@@ -100,6 +119,9 @@ async function main(): Promise<number> {
     say(
       `  MNS messages in total: ${mns.messages(TOPIC).length} (the duplicate is logged, not re-published).`,
     );
+    say(
+      `  DingTalk messages: ${dingtalk.messages().length}, webhook deliveries: ${webhook.deliveries().length}.`,
+    );
 
     const aborts = firstAborts + sae.callsTo('AbortAndRollbackChangeOrder').length;
     const ok =
@@ -107,6 +129,8 @@ async function main(): Promise<number> {
       secondBody.outcomes[0]?.outcome === 'duplicate' &&
       aborts === 1 &&
       mns.messages(TOPIC).length === 1 &&
+      dingtalk.messages().length === 1 &&
+      webhook.deliveries().length === 1 &&
       app?.currentVersion === 'v42';
     step(
       4,
@@ -116,7 +140,7 @@ async function main(): Promise<number> {
     );
     return ok ? 0 : 1;
   } finally {
-    await Promise.all([sae.close(), mns.close()]);
+    await Promise.all([sae.close(), mns.close(), dingtalk.close(), webhook.close()]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 
 /**
  * Every setting, read once at cold start from the environment. A bad value fails fast with the
@@ -11,7 +12,27 @@ const host = z
   .string()
   .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port, without scheme or path');
 
-export const configSchema = z.object({
+/** A comma-separated list (spaces allowed) of items matching `item`; empty or unset is the empty list. */
+const listOf = (item: RegExp, what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((xs) => xs.every((x) => item.test(x)), `must be a comma-separated list of ${what}`);
+const appIds = listOf(/^[A-Za-z0-9-]{8,64}$/, 'SAE app IDs (8–64 letters, digits, -)');
+const namespaceIds = listOf(/^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/, 'SAE namespace IDs, e.g. cn-hangzhou:prod');
+const bool = (def: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(def)
+    .transform((v) => v === 'true');
+
+const baseSchema = z.object({
   /** Region of the SAE apps. Falls back to FC_REGION (set by FC) when unset. */
   SAE_REGION: z
     .string()
@@ -78,6 +99,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+export const configSchema = baseSchema.extend(notifyEnvSchema.shape);
+
 export interface Config {
   regionId: string;
   sae: {
@@ -98,6 +121,8 @@ export interface Config {
     flapWindowMs: number;
   };
   notifyDuplicates: boolean;
+  /** DingTalk and webhook channels (MNS is always on) and their retry policy. */
+  notify: NotifyConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -127,6 +152,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration:\n  SAE_REGION (unset): set it to the region of your SAE apps, e.g. cn-hangzhou.',
     );
+  const notify = notifyConfigFrom(e);
+  if ('problems' in notify) {
+    throw new ConfigError(
+      `Invalid configuration:\n${notify.problems.join('\n')}\nFix these environment variables (see README, "Notifications").`,
+    );
+  }
   let mnsEndpoint = e.MNS_ENDPOINT;
   if (!mnsEndpoint) {
     const account = e.MNS_ACCOUNT_ID ?? e.FC_ACCOUNT_ID;
@@ -167,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flapWindowMs: e.FLAP_WINDOW_SECONDS * 1000,
     },
     notifyDuplicates: e.NOTIFY_DUPLICATES,
+    notify,
     logLevel: e.LOG_LEVEL,
   };
 }

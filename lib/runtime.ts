@@ -9,9 +9,12 @@ import { connectRedis } from './idempotency/redis.js';
 import { RedisStore } from './idempotency/redis-store.js';
 import type { Store } from './idempotency/store.js';
 import { createLogger, type Logger } from './log.js';
+import { DingTalkNotifier } from './notify/dingtalk.js';
 import { MnsTopicClient } from './notify/mns-client.js';
 import { MnsNotifier } from './notify/mns-notifier.js';
 import type { Notifier } from './notify/notifier.js';
+import { RetryingNotifier } from './notify/retrying.js';
+import { WebhookNotifier } from './notify/webhook.js';
 import { Valves } from './policy/valves.js';
 import { RollbackCore } from './rollback/core.js';
 import { SaeClient } from './sae/client.js';
@@ -63,7 +66,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     timeoutMs: config.mns.timeoutMs,
     clock,
   });
-  const notifiers: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
+  const notifiers = buildNotifiers(config, mns, clock);
   const core = new RollbackCore({
     sae,
     store,
@@ -106,4 +109,13 @@ function sharedState(
     store: o.store ?? new MemoryStore({ clock }),
     budget: o.budget ?? new MemoryBudget({ limits, clock }),
   };
+}
+
+/** MNS (always) plus DingTalk and the webhook when configured, each retrying its own transient failures. */
+function buildNotifiers(config: Config, mns: MnsTopicClient, clock: Clock): Notifier[] {
+  const { dingtalk, webhook, retry } = config.notify;
+  const channels: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
+  if (dingtalk) channels.push(new DingTalkNotifier({ ...dingtalk, clock }));
+  if (webhook) channels.push(new WebhookNotifier({ ...webhook, clock }));
+  return channels.map((n) => new RetryingNotifier(n, { ...retry, clock }));
 }

@@ -57,7 +57,7 @@ export class MemoryStore implements Store {
     const now = this.#clock.now();
     this.#entries.set(key, {
       state: 'completed',
-      record: { outcome, notified: false, completedAt: now },
+      record: { outcome, notified: false, delivered: [], completedAt: now },
       expiresAt: now + ttlMs,
     });
     return true;
@@ -73,6 +73,12 @@ export class MemoryStore implements Store {
   async markNotified(key: string): Promise<void> {
     const e = this.#live(key);
     if (e?.state === 'completed') e.record = { ...e.record, notified: true };
+  }
+
+  async markDelivered(key: string, channels: readonly string[]): Promise<void> {
+    const e = this.#live(key);
+    if (e?.state !== 'completed') return;
+    e.record = { ...e.record, delivered: [...new Set([...e.record.delivered, ...channels])] };
   }
 
   async get(key: string): Promise<CompletedRecord | undefined> {

@@ -6,6 +6,7 @@ import type { ClaimResult, CompletedRecord, Store } from './store.js';
 
 /*
  * A record is a hash: state = in-progress | completed; token (in progress); outcome, notified,
+ * delivered (comma-separated channels that took the outcome: the outbox),
  * completedAt (completed). The key's TTL is the claim's expiry, then the retention TTL.
  * Every transition is one script, and every write checks the caller's token first, so a holder whose
  * claim expired (and was taken over) can never overwrite or delete the new owner's record
@@ -15,7 +16,7 @@ const CLAIM = new LuaScript(`
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'completed' then
   return {'completed', redis.call('HGET', KEYS[1], 'outcome'), redis.call('HGET', KEYS[1], 'notified'),
-          redis.call('HGET', KEYS[1], 'completedAt')}
+          redis.call('HGET', KEYS[1], 'completedAt'), redis.call('HGET', KEYS[1], 'delivered') or ''}
 end
 if state == 'in-progress' then return {'in-progress', redis.call('PTTL', KEYS[1])} end
 redis.call('DEL', KEYS[1])
@@ -40,6 +41,21 @@ return redis.call('DEL', KEYS[1])`);
 
 const MARK_NOTIFIED = new LuaScript(`
 if redis.call('HGET', KEYS[1], 'state') == 'completed' then redis.call('HSET', KEYS[1], 'notified', '1') end
+return 1`);
+
+// Adds channels to the delivered set of a completed record, in one step (channel names have no commas).
+const MARK_DELIVERED = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'state') ~= 'completed' then return 0 end
+local current = redis.call('HGET', KEYS[1], 'delivered') or ''
+local seen = {}
+for ch in string.gmatch(current, '[^,]+') do seen[ch] = true end
+for i = 1, #ARGV do
+  if not seen[ARGV[i]] then
+    seen[ARGV[i]] = true
+    if current == '' then current = ARGV[i] else current = current .. ',' .. ARGV[i] end
+  end
+end
+redis.call('HSET', KEYS[1], 'delivered', current)
 return 1`);
 
 const LEASE = new LuaScript(`
@@ -127,10 +143,15 @@ export class RedisStore implements Store {
     await MARK_NOTIFIED.run(this.#redis, [this.#k(key)], []);
   }
 
+  async markDelivered(key: string, channels: readonly string[]): Promise<void> {
+    if (channels.length === 0) return;
+    await MARK_DELIVERED.run(this.#redis, [this.#k(key)], [...channels]);
+  }
+
   async get(key: string): Promise<CompletedRecord | undefined> {
     const h = await this.#redis.hgetall(this.#k(key));
     if (h.state !== 'completed') return undefined;
-    return toRecord(['completed', h.outcome, h.notified, h.completedAt]);
+    return toRecord(['completed', h.outcome, h.notified, h.completedAt, h.delivered ?? '']);
   }
 
   async getValue(key: string): Promise<string | undefined> {
@@ -185,6 +206,9 @@ function toRecord(r: unknown[]): CompletedRecord {
     // Our own data, written by COMPLETE: a mismatch is a bug (or a foreign writer), so parse loudly.
     outcome: outcomeSchema.parse(JSON.parse(String(r[1]))),
     notified: r[2] === '1',
+    delivered: String(r[4] ?? '')
+      .split(',')
+      .filter((c) => c !== ''),
     completedAt: Number(r[3]),
   };
 }

@@ -13,8 +13,13 @@ export type ClaimResult =
 
 export interface CompletedRecord {
   outcome: Outcome;
-  /** Whether the outcome has been published; a redelivery publishes it if not (first cut of an outbox). */
+  /** Whether the outcome has been published on every channel; a redelivery re-publishes it if not. */
   notified: boolean;
+  /**
+   * The outbox: channels (e.g. `mns`, `dingtalk`) that already took this outcome. A redelivery re-sends
+   * it only on the others, under the same message ID.
+   */
+  delivered: string[];
   completedAt: number;
 }
 
@@ -56,8 +61,10 @@ export interface Store extends SharedState {
   complete(key: string, token: string, outcome: Outcome, ttlMs: number): Promise<boolean>;
   /** Drops the claim (after a retryable failure) so a redelivery can try again, if `token` owns it. */
   release(key: string, token: string): Promise<boolean>;
-  /** Records that the stored outcome was published. */
+  /** Records that the stored outcome was published on every channel. */
   markNotified(key: string): Promise<void>;
+  /** Records that the stored outcome was published on these channels (the rest are still pending). */
+  markDelivered(key: string, channels: readonly string[]): Promise<void>;
   /** The completed record, if any (in-progress claims are not returned). */
   get(key: string): Promise<CompletedRecord | undefined>;
   /** Closes connections (Redis); a no-op for the memory store. */

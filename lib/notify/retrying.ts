@@ -11,7 +11,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { isNotifyError, type NotifyError } from './errors.js';
-import type { Notifier } from './notifier.js';
+import type { Notifier, PublishOptions } from './notifier.js';
 
 /** Options for {@link RetryingNotifier}. */
 export interface RetryOptions {
@@ -64,8 +64,9 @@ export class RetryingNotifier implements Notifier {
     this.#onRetry = opts.onRetry;
   }
 
-  async publish(outcome: Outcome): Promise<{ messageId: string }> {
-    const deadline = typeof this.#deadline === 'function' ? this.#deadline() : this.#deadline;
+  async publish(outcome: Outcome, opts: PublishOptions = {}): Promise<{ messageId: string }> {
+    const deadline =
+      opts.deadline ?? (typeof this.#deadline === 'function' ? this.#deadline() : this.#deadline);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#inner.publish(outcome);

@@ -49,6 +49,8 @@ export interface Decision {
   publish?: Outcome;
   /** Store key to mark as notified once `publish` went out. */
   storeKey?: string;
+  /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
+  delivered?: string[];
 }
 
 type Draft = Omit<
@@ -354,7 +356,7 @@ export class RollbackCore {
     // A stored outcome that never got published goes out now, under its original message ID.
     return record.notified
       ? { outcome }
-      : { outcome, publish: original, storeKey: changeOrderKey(changeOrderId) };
+      : { outcome, publish: original, storeKey: changeOrderKey(changeOrderId), delivered: record.delivered };
   }
 
   #outcome(req: RollbackRequest, inv: InvocationInfo, trace: SaeTrace[], d: Draft): Outcome {

@@ -42,17 +42,20 @@ export async function processRequest(
   const toPublish =
     decision.publish ??
     (deps.notifyDuplicates && decision.outcome.outcome === 'duplicate' ? decision.outcome : undefined);
-  const publications = toPublish ? await publishAll(deps.notifiers, toPublish) : [];
-  const allOk = publications.every((p) => p.ok);
-  if (decision.publish && decision.storeKey && allOk) {
-    // Published is published: if the store cannot record it, a redelivery re-sends under the same ID.
-    await deps.store.markNotified(decision.storeKey).catch((err: unknown) => {
-      deps.logger.warn('mark-notified-failed', { storeKey: decision.storeKey, error: String(err) });
-    });
+  // The outbox: a stored outcome goes only to the channels that have not taken it yet.
+  const already = new Set(decision.delivered ?? []);
+  const pending = deps.notifiers.filter((n) => !already.has(n.channel));
+  // Leave a little time to answer after the last channel gave up.
+  const publishBy = inv.deadline === undefined ? undefined : inv.deadline - 1_000;
+  const publications = toPublish ? await publishAll(pending, toPublish, publishBy) : [];
+  if (decision.publish && decision.storeKey) {
+    await recordDeliveries(deps, decision.storeKey, publications, pending.length);
   }
   const publishRetry = publications.some((p) => !p.ok && p.retryable !== false);
   const { outcome } = decision;
   deps.logger.info('decision', {
+    // A stable name to count by in SLS log-based metrics (see README, "Audit log and metrics").
+    metric: 'sae_rollback_decision',
     fcRequestId: inv.fcRequestId,
     outcome: outcome.outcome,
     changeOrderId: outcome.changeOrderId,
@@ -73,12 +76,35 @@ export async function processRequest(
   };
 }
 
+/**
+ * Writes which channels took the outcome into the idempotency record. Published is published: if the
+ * store cannot record it, a redelivery re-sends under the same message ID (consumers dedupe on it).
+ */
+async function recordDeliveries(
+  deps: { store: Store; logger: Logger },
+  storeKey: string,
+  publications: readonly Publication[],
+  pendingCount: number,
+): Promise<void> {
+  const ok = publications.filter((p) => p.ok).map((p) => p.channel);
+  try {
+    if (ok.length > 0) await deps.store.markDelivered(storeKey, ok);
+    if (ok.length === pendingCount) await deps.store.markNotified(storeKey);
+  } catch (err) {
+    deps.logger.warn('mark-delivered-failed', { storeKey, channels: ok, error: String(err) });
+  }
+}
+
 /** One channel failing never blocks the others. */
-export async function publishAll(notifiers: readonly Notifier[], outcome: Outcome): Promise<Publication[]> {
+export async function publishAll(
+  notifiers: readonly Notifier[],
+  outcome: Outcome,
+  deadline?: number,
+): Promise<Publication[]> {
   return Promise.all(
     notifiers.map(async (n): Promise<Publication> => {
       try {
-        const { messageId } = await n.publish(outcome);
+        const { messageId } = await n.publish(outcome, deadline === undefined ? {} : { deadline });
         return { channel: n.channel, ok: true, messageId };
       } catch (err) {
         const e = err as { message?: unknown; retryable?: unknown };

@@ -121,13 +121,16 @@ describe('alarm function, end to end against the emulators', () => {
     const { co } = newApp(s);
     s.sae.clearCalls();
     const before = s.mns.messages(TOPIC).length;
-    s.mns.injectFault({ kind: 'status', status: 503, code: 'ServiceUnavailable', times: 1 });
+    // MNS stays down for every in-invocation retry of this delivery (NOTIFY_RETRY_ATTEMPTS), then recovers.
+    s.mns.injectFault({ kind: 'status', status: 503, code: 'ServiceUnavailable' });
     const alarm = httpTriggerEvent(JSON.stringify({ ChangeOrderId: co }));
     const first = (await s.invoke(alarm)) as HttpAnswer;
     expect(first.statusCode).toBe(503);
     expect(body(first).outcomes[0]?.outcome).toBe('aborted');
     expect(s.mns.messages(TOPIC).length).toBe(before);
     expect((await s.rt.store.get(changeOrderKey(co)))?.notified).toBe(false);
+    expect(s.mns.requests.filter((r) => r.status === 503)).toHaveLength(3);
+    s.mns.clearFaults();
 
     const retry = (await s.invoke(alarm)) as HttpAnswer;
     expect(retry.statusCode).toBe(200);
@@ -142,15 +145,18 @@ describe('alarm function, end to end against the emulators', () => {
 
   it('throws for a direct invocation that should be retried, so FC async retry takes over', async () => {
     const { co } = newApp(s);
+    // A look-up is retried inside the invocation (SAE_MAX_ATTEMPTS): SAE stays down for all of them.
     s.sae.injectFault({
       kind: 'http-error',
       status: 503,
       code: 'ServiceUnavailable',
       action: 'DescribeChangeOrder',
+      times: 10,
     });
     await expect(s.invoke(Buffer.from(JSON.stringify({ ChangeOrderId: co })))).rejects.toBeInstanceOf(
       RetryLaterError,
     );
+    s.sae.clearFaults();
     const ok = await s.invoke(Buffer.from(JSON.stringify({ ChangeOrderId: co })));
     expect((ok as Body).outcomes[0]?.outcome).toBe('aborted');
   });

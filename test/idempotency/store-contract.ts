@@ -77,6 +77,23 @@ export function describeStoreContract(name: string, make: () => Promise<Contract
         expect((await store.get(key))?.notified).toBe(true);
       });
 
+      it('keeps the outbox: which channels took the outcome, each once, only for completed records', async () => {
+        const c = await store.claim(key, LONG);
+        if (c.status !== 'claimed') throw new Error('expected claim');
+        await store.markDelivered(key, ['mns']);
+        expect(await store.get(key)).toBeUndefined();
+        await store.complete(key, c.token, sampleOutcome(), LONG);
+        expect((await store.get(key))?.delivered).toEqual([]);
+        await store.markDelivered(key, ['mns']);
+        await store.markDelivered(key, ['webhook', 'mns']);
+        const again = await store.claim(key, LONG);
+        expect(again.status === 'completed' && [...again.record.delivered].sort()).toEqual([
+          'mns',
+          'webhook',
+        ]);
+        expect((await store.get(key))?.notified).toBe(false);
+      });
+
       it('does not return in-progress claims from get', async () => {
         await store.claim(key, LONG);
         expect(await store.get(key)).toBeUndefined();
