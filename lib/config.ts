@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 
 /**
@@ -25,7 +26,10 @@ const listOf = (item: RegExp, what: string) =>
     )
     .refine((xs) => xs.every((x) => item.test(x)), `must be a comma-separated list of ${what}`);
 const appIds = listOf(/^[A-Za-z0-9-]{8,64}$/, 'SAE app IDs (8–64 letters, digits, -)');
-const namespaceIds = listOf(/^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/, 'SAE namespace IDs, e.g. cn-hangzhou:prod');
+const namespaceIds = listOf(
+  /^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/,
+  'SAE namespace IDs, e.g. cn-hangzhou:prod',
+);
 const bool = (def: 'true' | 'false') =>
   z
     .enum(['true', 'false'])
@@ -97,9 +101,38 @@ const baseSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** CloudMonitor API host (default metrics.<region>.aliyuncs.com) and protocol; override for the emulator. */
+  CMS_ENDPOINT: host.optional(),
+  CMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  /** Apps the scheduled guard watches: app IDs, and every app of these namespaces. */
+  WATCH_APP_IDS: appIds,
+  WATCH_NAMESPACE_IDS: namespaceIds,
+  /** Guard: a change order executing longer than this is rolled back (0 = off). */
+  GUARD_MAX_EXECUTING_MINUTES: intFrom(30, 0, 7 * 1_440),
+  /** Guard: a change order waiting for manual batch confirmation longer than this is rolled back (0 = off). */
+  GUARD_MAX_BATCH_WAIT_MINUTES: intFrom(60, 0, 7 * 1_440),
+  /** Guard: also act on CloudMonitor rules in ALARM for a watched app. */
+  GUARD_CLOUDMONITOR: bool('true'),
+  /**
+   * Guard: SAE calls one run may spend on look-ups; the rest of the apps wait for the next run. A spent
+   * token is held ~62 s, so two 1-minute runs overlap: 2 × 15 leaves 10 look-ups for alarms plus the
+   * abort reserve out of the default 50.
+   */
+  GUARD_CALLS_PER_RUN: intFrom(15, 1, 1_000),
+  /** Post-deploy bake window: an alarm this soon after a release succeeded rolls the app back (0 = off). */
+  BAKE_WINDOW_SECONDS: intFrom(0, 0, 7 * 86_400),
+  /** Policy: when either list is set, only these apps / apps of these namespaces are ever rolled back. */
+  POLICY_ALLOW_APP_IDS: appIds,
+  POLICY_ALLOW_NAMESPACE_IDS: namespaceIds,
+  /** Policy: apps never rolled back automatically. */
+  POLICY_OPT_OUT_APP_IDS: appIds,
+  /** Policy: alarms below this severity are refused (unset: no minimum). */
+  POLICY_MIN_SEVERITY: z.enum(['INFO', 'WARN', 'CRITICAL']).optional(),
+  /** Policy: every read runs, no mutating call is made; outcomes say what would have happened. */
+  DRY_RUN: bool('false'),
 });
 
-export const configSchema = baseSchema.extend(notifyEnvSchema.shape);
+export const configSchema = baseSchema.extend(notifyEnvSchema.shape).extend(authEnvSchema.shape);
 
 export interface Config {
   regionId: string;
@@ -123,7 +156,27 @@ export interface Config {
   notifyDuplicates: boolean;
   /** DingTalk and webhook channels (MNS is always on) and their retry policy. */
   notify: NotifyConfig;
+  /** Who may call the alarm function's HTTP trigger (token, HMAC, source IPs). */
+  auth: AuthConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  cms: { endpoint: string | undefined; protocol: 'https' | 'http' };
+  guard: {
+    watchAppIds: string[];
+    watchNamespaceIds: string[];
+    maxExecutingMs: number;
+    maxBatchWaitMs: number;
+    cloudMonitor: boolean;
+    callsPerRun: number;
+  };
+  /** 0: off. */
+  bakeWindowMs: number;
+  policy: {
+    allowAppIds: string[];
+    allowNamespaceIds: string[];
+    optOutAppIds: string[];
+    minSeverity: 'INFO' | 'WARN' | 'CRITICAL' | undefined;
+    dryRun: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -156,6 +209,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ('problems' in notify) {
     throw new ConfigError(
       `Invalid configuration:\n${notify.problems.join('\n')}\nFix these environment variables (see README, "Notifications").`,
+    );
+  }
+  const auth = authConfigFrom(e);
+  if ('problems' in auth) {
+    throw new ConfigError(
+      `Invalid configuration:\n${auth.problems.join('\n')}\nFix these environment variables (see README, "Security").`,
     );
   }
   let mnsEndpoint = e.MNS_ENDPOINT;
@@ -199,6 +258,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     notifyDuplicates: e.NOTIFY_DUPLICATES,
     notify,
+    auth,
     logLevel: e.LOG_LEVEL,
+    cms: { endpoint: e.CMS_ENDPOINT, protocol: e.CMS_PROTOCOL },
+    guard: {
+      watchAppIds: e.WATCH_APP_IDS,
+      watchNamespaceIds: e.WATCH_NAMESPACE_IDS,
+      maxExecutingMs: e.GUARD_MAX_EXECUTING_MINUTES * 60_000,
+      maxBatchWaitMs: e.GUARD_MAX_BATCH_WAIT_MINUTES * 60_000,
+      cloudMonitor: e.GUARD_CLOUDMONITOR,
+      callsPerRun: e.GUARD_CALLS_PER_RUN,
+    },
+    bakeWindowMs: e.BAKE_WINDOW_SECONDS * 1000,
+    policy: {
+      allowAppIds: e.POLICY_ALLOW_APP_IDS,
+      allowNamespaceIds: e.POLICY_ALLOW_NAMESPACE_IDS,
+      optOutAppIds: e.POLICY_OPT_OUT_APP_IDS,
+      minSeverity: e.POLICY_MIN_SEVERITY,
+      dryRun: e.DRY_RUN,
+    },
   };
 }

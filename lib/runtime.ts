@@ -2,21 +2,31 @@ import type { Budget } from './budget/budget.js';
 import { MemoryBudget } from './budget/memory-budget.js';
 import { RedisBudget } from './budget/redis-budget.js';
 import { type Clock, systemClock } from './clock.js';
+import { CmsClient } from './cms/client.js';
+import type { CmsApi } from './cms/types.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
+import { type Dispatch, Guard } from './guard/index.js';
 import { MemoryStore } from './idempotency/memory-store.js';
 import { connectRedis } from './idempotency/redis.js';
 import { RedisStore } from './idempotency/redis-store.js';
 import type { Store } from './idempotency/store.js';
 import { createLogger, type Logger } from './log.js';
 import { DingTalkNotifier } from './notify/dingtalk.js';
+import { EventBridgeClient } from './notify/eventbridge-client.js';
+import { EventBridgeNotifier } from './notify/eventbridge-notifier.js';
 import { MnsTopicClient } from './notify/mns-client.js';
 import { MnsNotifier } from './notify/mns-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { RetryingNotifier } from './notify/retrying.js';
 import { WebhookNotifier } from './notify/webhook.js';
+import { AppDirectory } from './policy/namespaces.js';
+import { Policy } from './policy/policy.js';
 import { Valves } from './policy/valves.js';
 import { RollbackCore } from './rollback/core.js';
+import { processRequest } from './rollback/process.js';
+import { SaeAppClient } from './sae/app-client.js';
+import type { SaeAppApi } from './sae/app-types.js';
 import { SaeClient } from './sae/client.js';
 import type { SaeApi } from './sae/types.js';
 
@@ -34,6 +44,14 @@ export interface Runtime {
   notifiers: Notifier[];
   core: RollbackCore;
   logger: Logger;
+  /** SAE application calls (ListApplications, ListAppVersions, RollbackApplication). */
+  app: SaeAppApi;
+  /** CloudMonitor, for the guard's alarm condition. */
+  cms: CmsApi;
+  /** Allowlist, opt-out, minimum severity, dry-run. */
+  policy: Policy;
+  /** The scheduled guard (functions/guard.ts, and timer ticks reaching the consumer). */
+  guard: Guard;
 }
 
 export interface RuntimeOverrides {
@@ -43,6 +61,8 @@ export interface RuntimeOverrides {
   store?: Store;
   budget?: Budget;
   logger?: Logger;
+  /** How the guard hands findings to the core; default in-process `processRequest`. */
+  dispatch?: Dispatch;
 }
 
 /** Wires the real adapters from config. Tests point the endpoints at the emulators. */
@@ -58,7 +78,25 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     connectTimeoutMs: config.sae.connectTimeoutMs,
     readTimeoutMs: config.sae.readTimeoutMs,
   });
+  const clientOpts = {
+    regionId: config.regionId,
+    credentials,
+    protocol: config.sae.protocol,
+    connectTimeoutMs: config.sae.connectTimeoutMs,
+    readTimeoutMs: config.sae.readTimeoutMs,
+  };
+  const app = new SaeAppClient({
+    ...clientOpts,
+    ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
+  });
+  const cms = new CmsClient({
+    ...clientOpts,
+    protocol: config.cms.protocol,
+    ...(config.cms.endpoint ? { endpoint: config.cms.endpoint } : {}),
+  });
+  const policy = new Policy(config.policy);
   const { store, budget } = sharedState(config, clock, logger, o);
+  const directory = new AppDirectory({ store });
   const valves = new Valves({ store, settings: config.valves });
   const mns = new MnsTopicClient({
     endpoint: config.mns.endpoint,
@@ -66,7 +104,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     timeoutMs: config.mns.timeoutMs,
     clock,
   });
-  const notifiers = buildNotifiers(config, mns, clock);
+  const notifiers = buildNotifiers(config, mns, clock, credentials);
   const core = new RollbackCore({
     sae,
     store,
@@ -77,8 +115,52 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     budget,
     callPolicy: { maxAttempts: config.budget.maxAttempts },
     valves,
+    app,
+    bakeWindowMs: config.bakeWindowMs,
+    policy,
+    directory,
   });
-  return { config, clock, credentials, sae, store, budget, valves, notifiers, core, logger };
+  const dispatch: Dispatch =
+    o.dispatch ??
+    (async (req, inv) => {
+      const r = await processRequest(
+        { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
+        req,
+        inv,
+      );
+      const { outcome, summary, messageId } = r.outcome;
+      return { outcome, summary, messageId, retry: r.retry };
+    });
+  const guard = new Guard({
+    sae,
+    app,
+    cms,
+    store,
+    budget,
+    clock,
+    logger,
+    settings: { ...config.guard, bakeWindowMs: config.bakeWindowMs },
+    policy,
+    directory,
+    resolutionTtlMs: config.idempotency.resolutionTtlMs,
+    dispatch,
+  });
+  return {
+    config,
+    clock,
+    credentials,
+    sae,
+    store,
+    budget,
+    valves,
+    notifiers,
+    core,
+    logger,
+    app,
+    cms,
+    policy,
+    guard,
+  };
 }
 
 /** The store and the call budget: in this process, or shared through one Redis connection. */
@@ -111,11 +193,23 @@ function sharedState(
   };
 }
 
-/** MNS (always) plus DingTalk and the webhook when configured, each retrying its own transient failures. */
-function buildNotifiers(config: Config, mns: MnsTopicClient, clock: Clock): Notifier[] {
-  const { dingtalk, webhook, retry } = config.notify;
+/**
+ * MNS (always) plus DingTalk, the webhook and EventBridge when configured, each retrying its own transient
+ * failures. Credentials are read per publish (EventBridge, like MNS, signs with the invocation's STS triple).
+ */
+function buildNotifiers(
+  config: Config,
+  mns: MnsTopicClient,
+  clock: Clock,
+  credentials: CredentialSource,
+): Notifier[] {
+  const { dingtalk, webhook, eventbridge, retry } = config.notify;
   const channels: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
   if (dingtalk) channels.push(new DingTalkNotifier({ ...dingtalk, clock }));
   if (webhook) channels.push(new WebhookNotifier({ ...webhook, clock }));
+  if (eventbridge) {
+    const client = new EventBridgeClient({ ...eventbridge, credentials: () => credentials.get(), clock });
+    channels.push(new EventBridgeNotifier({ client }));
+  }
   return channels.map((n) => new RetryingNotifier(n, { ...retry, clock }));
 }

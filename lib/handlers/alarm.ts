@@ -1,3 +1,4 @@
+import { HttpAuth } from '../auth/http-auth.js';
 import { parseEvent } from '../events/index.js';
 import { deadlineOf, eventBytes, type FcContext, type HttpResponse } from '../fc/context.js';
 import type { InvocationInfo } from '../rollback/types.js';
@@ -22,13 +23,18 @@ const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
  * {@link RetryLaterError} only if a retry may help.
  */
 export function createAlarmHandler(rt: Runtime) {
+  const auth = new HttpAuth({ config: rt.config.auth, store: rt.store, logger: rt.logger, clock: rt.clock });
   return async (event: unknown, context: FcContext): Promise<HttpResponse | AlarmResult> => {
     const receivedAt = rt.clock.now();
     const inv: InvocationInfo = { fcRequestId: context.requestId };
     const deadline = deadlineOf(context, receivedAt);
     if (deadline !== undefined) inv.deadline = deadline;
 
-    const parsed = parseEvent(eventBytes(event), receivedAt);
+    const bytes = eventBytes(event);
+    // HTTP callers are authenticated before anything reads the body: refused means nothing parsed or done.
+    const refused = await auth.guard(bytes, context.requestId);
+    if (refused) return refused;
+    const parsed = parseEvent(bytes, receivedAt);
     let result: AlarmResult;
     try {
       result = await handleRecords(rt, parsed.records, inv);

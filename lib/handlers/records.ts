@@ -1,4 +1,5 @@
 import type { NormalizedRequest } from '../events/index.js';
+import type { GuardReport } from '../guard/index.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { type Publication, processRequest, publishAll } from '../rollback/process.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
@@ -18,8 +19,8 @@ export interface InvocationSummary {
   outcomes: OutcomeEntry[];
   /** Understood, nothing to do (e.g. an alarm back to OK): logged, not published. */
   ignored: Array<{ source: string; reason: string }>;
-  /** Timer ticks for the scheduled guard check (not rollback requests). */
-  guard: Array<{ reason: string }>;
+  /** Timer ticks: each ran (at most one per invocation) the scheduled guard check; `report` says what it did. */
+  guard: Array<{ reason: string; report?: GuardReport }>;
   /** True when something may still succeed later; the caller should deliver the event again. */
   retry: boolean;
 }
@@ -64,12 +65,15 @@ export async function handleRecords(
       continue;
     }
     if (n.disposition === 'guard') {
-      // The scheduled guard check arrives in a later release; until then a tick is seen and logged.
-      rt.logger.info('guard tick received; the scheduled guard check is not enabled yet, nothing done', {
+      // One guard run per invocation, however many ticks it carries; it never throws, and what it could
+      // not finish the next tick picks up, so it never asks for a redelivery.
+      const first = summary.guard.length === 0;
+      rt.logger.info('guard tick received; running the scheduled guard check', {
         ...log,
         reason: n.reason,
+        run: first,
       });
-      summary.guard.push({ reason: n.reason });
+      summary.guard.push({ reason: n.reason, ...(first ? { report: await rt.guard.run(inv) } : {}) });
       continue;
     }
     try {

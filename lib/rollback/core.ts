@@ -3,16 +3,29 @@ import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-cache.js';
 import { type ClaimResult, type CompletedRecord, changeOrderKey, type Store } from '../idempotency/store.js';
+import { AppDirectory } from '../policy/namespaces.js';
+import type { Policy, Verdict } from '../policy/policy.js';
 import type { Valves } from '../policy/valves.js';
+import { withAppCallPolicy } from '../sae/app-retry.js';
+import type { SaeAppApi } from '../sae/app-types.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
 import {
   type ApplicationStatus,
+  ChangeOrderStatus,
   describeStatus,
   type SaeApi,
   type SaeResult,
   TERMINAL_STATUSES,
 } from '../sae/types.js';
+import {
+  type BakeVerdict,
+  bakeEligibility,
+  ChangeOrderFactsCache,
+  duration,
+  previousVersion,
+  versionLabel,
+} from './bake.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
@@ -38,6 +51,26 @@ export interface RollbackCoreOptions {
   valves?: Valves;
   /** Time kept free before the deadline (to publish and answer): no wait or retry runs into it. Default 2 s. */
   deadlineMarginMs?: number;
+  /** SAE application calls: ListAppVersions/RollbackApplication (bake window), ListApplications (namespace allowlist). */
+  app?: SaeAppApi;
+  /** Post-deploy bake window (needs `app`): see lib/rollback/bake.ts. 0 (default) disables. */
+  bakeWindowMs?: number;
+  /** Allowlist, opt-out, minimum severity and dry-run; none when unset. */
+  policy?: Policy;
+  /** Namespace → apps, for the namespace allowlist; default one over `store`. */
+  directory?: AppDirectory;
+}
+
+/** What the policy and the bake window need inside one decision. */
+interface Ctx {
+  sae: SaeApi;
+  app: SaeAppApi | undefined;
+  call: Call;
+  finish: (d: Draft) => Outcome;
+  trace: SaeTrace[];
+  workUntil: number;
+  /** The change order RollbackApplication started, to be remembered too (never aborted by us later). */
+  started?: string;
 }
 
 type Call = <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>;
@@ -77,6 +110,11 @@ export class RollbackCore {
   readonly #cache: ResolutionCache | undefined;
   readonly #valves: Valves | undefined;
   readonly #marginMs: number;
+  readonly #app: SaeAppApi | undefined;
+  readonly #bakeWindowMs: number;
+  readonly #policy: Policy | undefined;
+  readonly #directory: AppDirectory;
+  readonly #facts: ChangeOrderFactsCache;
 
   constructor(opts: RollbackCoreOptions) {
     this.#sae = opts.sae;
@@ -89,6 +127,11 @@ export class RollbackCore {
     this.#callPolicy = opts.callPolicy;
     this.#valves = opts.valves;
     this.#marginMs = opts.deadlineMarginMs ?? 2_000;
+    this.#app = opts.app;
+    this.#bakeWindowMs = opts.app ? (opts.bakeWindowMs ?? 0) : 0;
+    this.#policy = opts.policy;
+    this.#directory = opts.directory ?? new AppDirectory({ store: opts.store });
+    this.#facts = new ChangeOrderFactsCache({ store: opts.store, ttlMs: this.#retentionMs });
     const ttlMs = opts.resolutionTtlMs ?? 10_000;
     this.#cache =
       ttlMs > 0 ? new ResolutionCache({ store: opts.store, ttlMs, clock: this.#clock }) : undefined;
@@ -125,8 +168,17 @@ export class RollbackCore {
             clock: this.#clock,
           })
         : this.#sae;
+    const app =
+      this.#app && (this.#budget || this.#callPolicy)
+        ? withAppCallPolicy(this.#app, {
+            ...this.#callPolicy,
+            ...(this.#budget ? { budget: this.#budget } : {}),
+            deadline: workUntil,
+            clock: this.#clock,
+          })
+        : this.#app;
     try {
-      return await this.#decide(req, inv, { sae, call, finish, trace, workUntil });
+      return await this.#decide(req, inv, { sae, app, call, finish, trace, workUntil });
     } catch (err) {
       // Not an SAE answer (those become outcomes where they happen): in practice the store (Redis)
       // failed before anything was acted on. No claim means no abort, so a redelivery is safe.
@@ -141,14 +193,14 @@ export class RollbackCore {
     }
   }
 
-  async #decide(
-    req: RollbackRequest,
-    inv: InvocationInfo,
-    x: { sae: SaeApi; call: Call; finish: (d: Draft) => Outcome; trace: SaeTrace[]; workUntil: number },
-  ): Promise<Decision> {
+  async #decide(req: RollbackRequest, inv: InvocationInfo, x: Ctx): Promise<Decision> {
     const { sae, call, finish, trace } = x;
     // Every delivery counts for the flapping guard, duplicates included (a repeat is not a change).
     const changes = this.#valves ? await this.#valves.observe(req) : 0;
+    // The policy, on what the request itself says: before any SAE call about it.
+    const refusal = await this.#admitRequest(req, inv, x);
+    if (refusal) return refusal;
+    let bake: Extract<BakeVerdict, { eligible: true }> | undefined;
 
     let changeOrderId = req.changeOrderId;
     const appId = req.appId;
@@ -192,19 +244,30 @@ export class RollbackCore {
       changeOrderId = status.lastChangeOrderId;
       if (!status.lastChangeOrderRunning) {
         // Most likely a repeat of an alarm we already acted on: say so rather than "nothing running".
-        const earlier = await this.#store.get(changeOrderKey(changeOrderId));
+        const earlier = await this.#store.get(this.#key(changeOrderId));
         if (earlier) return this.#duplicate(req, inv, trace, changeOrderId, earlier);
-        return fresh(
-          finish({
-            outcome: 'no-running-change-order',
-            changeOrderId,
-            summary: `App ${appId}: its last change order ${changeOrderId} is not running (${status.lastChangeOrderStatus ?? 'finished'}); nothing to roll back.`,
-          }),
-        );
+        let verdict: BakeVerdict;
+        try {
+          verdict = await this.#bakeCheck(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
+        } catch (err) {
+          if (!(err instanceof SaeError)) throw err;
+          return fresh(finish(failure(err, `reading the last change order of app ${appId}`)));
+        }
+        if (!verdict.eligible) {
+          const why = verdict.why ? ` Not rolled back to the previous version: ${verdict.why}.` : '';
+          return fresh(
+            finish({
+              outcome: 'no-running-change-order',
+              changeOrderId,
+              summary: `App ${appId}: its last change order ${changeOrderId} is not running (${status.lastChangeOrderStatus ?? 'finished'}); nothing to roll back.${why}`,
+            }),
+          );
+        }
+        bake = verdict;
       }
     }
 
-    const key = changeOrderKey(changeOrderId);
+    const key = this.#key(changeOrderId);
     const now = this.#clock.now();
     const claimMs = inv.deadline && inv.deadline > now ? inv.deadline - now + 1_000 : this.#defaultClaimMs;
     const claim: ClaimResult = await this.#store.claim(key, claimMs);
@@ -220,16 +283,22 @@ export class RollbackCore {
       };
     }
 
-    const outcome = await this.#act(changeOrderId, appId, sae, call, finish, changes);
+    const outcome =
+      bake && appId
+        ? await this.#bakeAct(appId, changeOrderId, bake, changes, x)
+        : await this.#act(changeOrderId, appId, sae, call, finish, changes, x);
     try {
       if (outcome.outcome === 'failed-retryable') {
         await this.#store.release(key, claim.token);
         return fresh(outcome);
       }
       const ttl =
-        outcome.outcome === 'aborted' || outcome.outcome === 'already-finished'
+        outcome.outcome === 'aborted' ||
+        outcome.outcome === 'already-finished' ||
+        outcome.outcome === 'rolled-back-application'
           ? this.#retentionMs
           : this.#failureRetentionMs;
+      if (x.started) await this.#rememberStarted(x.started, outcome);
       const stored = await this.#store.complete(key, claim.token, outcome, ttl);
       // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
       return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
@@ -270,6 +339,7 @@ export class RollbackCore {
     call: Call,
     finish: (d: Draft) => Outcome,
     changes: number,
+    x: Ctx,
   ): Promise<Outcome> {
     let appName: string | undefined;
     let resolvedApp = appId;
@@ -292,7 +362,20 @@ export class RollbackCore {
           reason: 'The alarm names an app and a change order that do not match; fix the alarm configuration.',
         });
       }
+      if (!appId && this.#policy) {
+        // A request naming only the change order: its app is known only now, before any mutating call.
+        const verdict = await this.#policy.app(co.appId, this.#namespaceFinder(co.appId, x));
+        if (!verdict.ok)
+          return finish({ ...base, ...refusedDraft(verdict, `change order ${changeOrderId}`) });
+      }
       if (TERMINAL_STATUSES.has(co.status)) {
+        if (
+          this.#bakeWindowMs > 0 &&
+          (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
+        ) {
+          const verdict = await this.#bakeCheck(co.appId, changeOrderId, undefined, false, x);
+          if (verdict.eligible) return this.#bakeAct(co.appId, changeOrderId, verdict, changes, x, appName);
+        }
         return finish({
           ...base,
           outcome: 'already-finished',
@@ -311,6 +394,14 @@ export class RollbackCore {
           });
         }
         undo = admission.undo;
+      }
+      if (this.#policy?.dryRun) {
+        await undo?.();
+        return finish({
+          ...base,
+          outcome: 'dry-run',
+          summary: `Dry run: would have aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}) and rolled the app back. Nothing was changed.`,
+        });
       }
       await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
       return finish({
@@ -337,6 +428,190 @@ export class RollbackCore {
     }
   }
 
+  /** The store key of a change order's record; dry-run decisions never share records with real ones. */
+  #key(changeOrderId: string): string {
+    return this.#policy?.dryRun ? `sae-rollback:dry-run:co:${changeOrderId}` : changeOrderKey(changeOrderId);
+  }
+
+  /**
+   * The policy on what the request says: minimum severity, and — when it names an app — opt-out and the
+   * allowlist, before any SAE call about the app (a namespace allowlist may first list the allowed
+   * namespaces' apps, cached). A refusal is published once and remembered like a permanent failure.
+   */
+  async #admitRequest(req: RollbackRequest, inv: InvocationInfo, x: Ctx): Promise<Decision | undefined> {
+    if (!this.#policy) return undefined;
+    let verdict: Verdict = this.#policy.severity(req.alarm);
+    const what = req.appId ? `app ${req.appId}` : `change order ${req.changeOrderId ?? '-'}`;
+    if (verdict.ok && req.appId) {
+      try {
+        verdict = await this.#policy.app(req.appId, this.#namespaceFinder(req.appId, x));
+      } catch (err) {
+        if (!(err instanceof SaeError)) throw err;
+        return fresh(x.finish(failure(err, `looking up the namespace of app ${req.appId}`)));
+      }
+    }
+    if (verdict.ok) return undefined;
+    const target = req.changeOrderId ? `co:${req.changeOrderId}` : `app:${req.appId ?? '-'}`;
+    const outcome = x.finish({
+      ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
+      ...refusedDraft(verdict, what),
+    });
+    const key = `sae-rollback:refused:${verdict.rule}:${target}`;
+    const claim = await this.#store.claim(key, this.#defaultClaimMs);
+    if (claim.status === 'in-progress') return { outcome };
+    if (claim.status === 'completed') {
+      const original = claim.record.outcome;
+      const dup = this.#outcome(req, inv, x.trace, {
+        outcome: 'duplicate',
+        ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
+        original: { outcome: original.outcome, at: original.decidedAt },
+        summary: `Already refused ${what} at ${original.decidedAt} (${verdict.rule}); not reporting it again.`,
+        reason: verdict.reason,
+      });
+      return claim.record.notified
+        ? { outcome: dup }
+        : { outcome: dup, publish: original, storeKey: key, delivered: claim.record.delivered };
+    }
+    const stored = await this.#store.complete(key, claim.token, outcome, this.#failureRetentionMs);
+    return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
+  }
+
+  /** Finds which allowed namespace holds an app (ListApplications through the budget, cached). */
+  #namespaceFinder(appId: string, x: Ctx) {
+    const app = x.app;
+    if (!app) return undefined;
+    return (allowed: readonly string[]) =>
+      this.#directory.findNamespace(appId, allowed, (q) =>
+        x.call('ListApplications', () => app.listApplications(q)),
+      );
+  }
+
+  /**
+   * Whether a finished change order is one the bake window undoes now. `latestKnown`: the caller knows
+   * it is the app's latest (else DescribeApplicationStatus, cached, must say so). `statusName` (SAE's
+   * LastChangeOrderStatus) saves the look-up when it already rules the change order out.
+   */
+  async #bakeCheck(
+    appId: string,
+    changeOrderId: string,
+    statusName: string | undefined,
+    latestKnown: boolean,
+    x: Ctx,
+  ): Promise<BakeVerdict> {
+    if (this.#bakeWindowMs <= 0) return { eligible: false, why: '' };
+    if (statusName !== undefined && statusName !== 'SUCCESS' && statusName !== 'FAIL') {
+      return { eligible: false, why: '' };
+    }
+    if (!latestKnown) {
+      const lookup = () => x.call('DescribeApplicationStatus', () => x.sae.describeApplicationStatus(appId));
+      const status = this.#cache
+        ? (await this.#cache.resolve(appId, lookup, x.workUntil)).status
+        : await lookup();
+      if (status.lastChangeOrderId !== changeOrderId) {
+        return { eligible: false, why: `app ${appId} has a newer change order` };
+      }
+    }
+    const facts = await this.#facts.get(
+      appId,
+      changeOrderId,
+      (q) => x.call('ListChangeOrders', () => x.sae.listChangeOrders(q)),
+      { finished: true },
+    );
+    if (!facts) return { eligible: false, why: `SAE does not list it among the app's latest change orders` };
+    return bakeEligibility(facts, this.#clock.now(), this.#bakeWindowMs);
+  }
+
+  /**
+   * Inside the bake window: ListAppVersions → (valves, dry-run) → RollbackApplication to the version
+   * before the newest. Claimed under the finished change order's key, so a second alarm is a duplicate.
+   */
+  async #bakeAct(
+    appId: string,
+    changeOrderId: string,
+    bake: Extract<BakeVerdict, { eligible: true }>,
+    changes: number,
+    x: Ctx,
+    appName?: string,
+  ): Promise<Outcome> {
+    const base = {
+      changeOrderId,
+      appId,
+      ...(appName ? { appName } : {}),
+      changeOrderStatus: bake.facts.status,
+    };
+    const why =
+      bake.kind === 'succeeded'
+        ? `its release ${changeOrderId} succeeded ${duration(bake.ageMs)} ago, inside the ${duration(this.#bakeWindowMs)} bake window`
+        : `its single-batch release ${changeOrderId} failed ${duration(bake.ageMs)} ago, and SAE does not roll those back`;
+    const app = x.app;
+    let undo: (() => Promise<void>) | undefined;
+    try {
+      if (!app) throw new Error('no SAE application client');
+      const versions = await x.call('ListAppVersions', () => app.listAppVersions(appId));
+      const pair = previousVersion(versions);
+      if (!pair) {
+        return x.finish({
+          ...base,
+          outcome: 'failed-permanent',
+          summary: `App ${appId}: ${why}, but SAE lists no earlier version to roll back to.`,
+          reason: 'Roll back by hand (ListAppVersions shows fewer than two versions).',
+        });
+      }
+      const versionInfo = { versions: { from: pair.from.versionId, to: pair.to.versionId } };
+      const move = `from version ${versionLabel(pair.from)} to ${versionLabel(pair.to)}`;
+      if (this.#valves) {
+        const admission = await this.#valves.admit({ appId, changeOrderId, changes });
+        if (!admission.ok) {
+          return x.finish({
+            ...base,
+            ...versionInfo,
+            outcome: 'suppressed',
+            valve: admission.valve,
+            summary: `Did not roll app ${appId} back ${move} (${why}): suppressed by the ${admission.valve} safety valve.`,
+            reason: admission.reason,
+          });
+        }
+        undo = admission.undo;
+      }
+      if (this.#policy?.dryRun) {
+        await undo?.();
+        return x.finish({
+          ...base,
+          ...versionInfo,
+          outcome: 'dry-run',
+          summary: `Dry run: would have rolled app ${appId} back ${move} (RollbackApplication), because ${why}. Nothing was changed.`,
+        });
+      }
+      const res = await x.call('RollbackApplication', () =>
+        app.rollbackApplication({ appId, versionId: pair.to.versionId }),
+      );
+      if (res.changeOrderId) x.started = res.changeOrderId;
+      return x.finish({
+        ...base,
+        ...versionInfo,
+        outcome: 'rolled-back-application',
+        summary: `Rolled app ${appId} back ${move}, because ${why}${res.changeOrderId ? ` (SAE change order ${res.changeOrderId})` : ''}.`,
+      });
+    } catch (err) {
+      await undo?.().catch(() => undefined);
+      return x.finish({ ...base, ...failure(err, `rolling back app ${appId}`) });
+    }
+  }
+
+  /**
+   * Remembers the change order RollbackApplication started under its own key, as already handled: a
+   * later alarm that resolves the app to it (still running, or finished) gets a duplicate, and is never
+   * taken for a bad release to abort.
+   */
+  async #rememberStarted(startedId: string, outcome: Outcome): Promise<void> {
+    const key = changeOrderKey(startedId);
+    const claim = await this.#store.claim(key, this.#defaultClaimMs);
+    if (claim.status !== 'claimed') return;
+    if (await this.#store.complete(key, claim.token, outcome, this.#retentionMs)) {
+      await this.#store.markNotified(key);
+    }
+  }
+
   #duplicate(
     req: RollbackRequest,
     inv: InvocationInfo,
@@ -356,7 +631,7 @@ export class RollbackCore {
     // A stored outcome that never got published goes out now, under its original message ID.
     return record.notified
       ? { outcome }
-      : { outcome, publish: original, storeKey: changeOrderKey(changeOrderId), delivered: record.delivered };
+      : { outcome, publish: original, storeKey: this.#key(changeOrderId), delivered: record.delivered };
   }
 
   #outcome(req: RollbackRequest, inv: InvocationInfo, trace: SaeTrace[], d: Draft): Outcome {
@@ -371,6 +646,7 @@ export class RollbackCore {
       ...(d.appId === undefined && req.appId ? { appId: req.appId } : {}),
       alarm: req.alarm,
       sae: [...trace],
+      ...(this.#policy?.dryRun ? { dryRun: true } : {}),
       retryable: d.retryable ?? kind === 'failed-retryable',
       messageId: `sr-${createHash('sha256').update(idSeed).digest('hex').slice(0, 32)}`,
       ...(d.changeOrderId ? { dedupeKey: changeOrderKey(d.changeOrderId) } : {}),
@@ -379,6 +655,15 @@ export class RollbackCore {
       decidedAt: new Date(this.#clock.now()).toISOString(),
     } as Outcome;
   }
+}
+
+/** A policy refusal as an outcome draft. */
+function refusedDraft(verdict: Extract<Verdict, { ok: false }>, what: string): Draft {
+  return {
+    outcome: 'refused',
+    summary: `Refused to roll back ${what}: the rollback policy (${verdict.rule}) does not allow it.`,
+    reason: verdict.reason,
+  };
 }
 
 function fresh(outcome: Outcome): Decision {

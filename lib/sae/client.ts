@@ -147,6 +147,7 @@ export class SaeClient implements SaeApi {
             coTypeCode: c.CoTypeCode,
             createTime: c.CreateTime,
             finishTime: c.FinishTime,
+            batchCount: c.BatchCount,
           }),
         ),
       },

@@ -10,7 +10,7 @@ export interface CallPolicyOptions {
   /** Epoch ms after which no wait or retry starts (the invocation's deadline minus a margin). */
   deadline: number;
   clock?: Clock;
-  /** Attempts per call when SAE answers `Throttling*`. Default 4. */
+  /** Attempts per call when a retry is safe (see {@link withCallPolicy}). Default 4. */
   maxAttempts?: number;
   /** Backoff before attempt n+1 is a random time up to min(maxDelayMs, baseDelayMs·2ⁿ⁻¹). */
   baseDelayMs?: number;
@@ -21,9 +21,14 @@ export interface CallPolicyOptions {
 
 /**
  * Wraps an {@link SaeApi} for one invocation: each attempt spends a token from the shared budget
- * (aborts before look-ups), and a throttled attempt — refused at SAE's gateway, so never executed,
- * which makes retrying even the abort safe — is retried after a full-jitter backoff while the
- * invocation has time left. Other errors are not retried here: redelivery handles them.
+ * (aborts before look-ups), and a failed attempt is retried after a full-jitter exponential backoff
+ * while the invocation has time left — but only where repeating it is safe:
+ * - look-ups (Describe*, List*) are reads: any retryable error (throttling, 5xx, HTML gateway page,
+ *   reset, read timeout) is retried;
+ * - the abort is not idempotent: it is retried only when SAE provably did not run it — refused at the
+ *   gateway (`Throttling*`) or never sent (`ECONNREFUSED`). After a 5xx, a reset or a read timeout the
+ *   abort may have landed, so it is NOT repeated here: the core releases the claim, and the redelivery
+ *   describes the change order first (finding it terminated: `already-finished`, no second abort).
  */
 export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
   const clock = o.clock ?? systemClock;
@@ -60,8 +65,7 @@ export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
       try {
         return await fn();
       } catch (err) {
-        if (!(err instanceof SaeError) || !err.code.startsWith('Throttling') || attempt >= maxAttempts)
-          throw err;
+        if (!retrySafe(err, kind) || attempt >= maxAttempts) throw err;
         const delay = Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
         if (clock.now() + delay > o.deadline) throw err;
         await sleep(delay);
@@ -78,4 +82,15 @@ export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
       run('DescribeApplicationStatus', CallKind.Lookup, () => sae.describeApplicationStatus(appId)),
     listChangeOrders: (q) => run('ListChangeOrders', CallKind.Lookup, () => sae.listChangeOrders(q)),
   };
+}
+
+/** Codes proving SAE never executed the request: safe to repeat even a non-idempotent call. */
+const NOT_EXECUTED = (code: string) => code.startsWith('Throttling') || code === 'ECONNREFUSED';
+/** Retryable, but only by a later invocation (fresh STS credentials), never by repeating the call now. */
+const NEXT_INVOCATION_ONLY = new Set(['InvalidSecurityToken.Expired', 'Budget.Exhausted']);
+
+function retrySafe(err: unknown, kind: CallKind): boolean {
+  if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
+  if (NEXT_INVOCATION_ONLY.has(err.code)) return false;
+  return kind === CallKind.Lookup || NOT_EXECUTED(err.code);
 }

@@ -65,6 +65,7 @@ export const changeOrderPageDataSchema = z.object({
         CoTypeCode: optionalString,
         CreateTime: optionalString,
         FinishTime: optionalString,
+        BatchCount: numberish.nullish(),
       }),
     )
     .nullish()

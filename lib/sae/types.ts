@@ -83,6 +83,8 @@ export interface ChangeOrderSummary {
   coTypeCode?: string;
   createTime?: string;
   finishTime?: string;
+  /** Number of release batches (1: a single-batch release, which SAE does not roll back by itself). */
+  batchCount?: number;
 }
 
 export interface ChangeOrderPage {

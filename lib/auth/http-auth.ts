@@ -1,0 +1,198 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.js';
+import { looksLikeJson, parseJson, utf8Text } from '../events/decode.js';
+import { looksLikeHttpTrigger, unwrapHttpTrigger } from '../events/http.js';
+import type { HttpRequestInfo } from '../events/types.js';
+import type { HttpResponse } from '../fc/context.js';
+import type { SharedState } from '../idempotency/store.js';
+import { type Logger, registerSecret } from '../log.js';
+import { SourceAllowlist } from './cidr.js';
+import { hmacV1, matchesAny, signatureEquals } from './compare.js';
+import type { AuthConfig } from './config.js';
+
+/** Where a caller may put the token: the callback URL's query string, or this header. */
+export const TOKEN_QUERY_PARAM = 'token';
+export const TOKEN_HEADER = 'x-sae-rollback-token';
+/** `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, several comma-separated during rotation. */
+export const SIGNATURE_HEADER = 'x-sae-rollback-signature';
+/** Unix seconds at signing; the signature is accepted within {@link SIGNATURE_WINDOW_MS} of now. */
+export const TIMESTAMP_HEADER = 'x-sae-rollback-timestamp';
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+/** FC caps a synchronous request at 32 MB; anything past this is refused unread (unless the trigger is open). */
+const MAX_AUTH_BYTES = 8 * 1024 * 1024;
+
+/** How a request got in (or `not-http`: a direct invocation, already authorised by FC's RAM check). */
+export type AuthVia = 'token-query' | 'token-header' | 'hmac' | 'open' | 'not-http';
+
+export type AuthVerdict =
+  | { ok: true; via: AuthVia }
+  | { ok: false; status: 401 | 403 | 503; reason: string; request?: HttpRequestInfo };
+
+export interface HttpAuthOptions {
+  config: AuthConfig;
+  /** Shared state for the HMAC replay cache (Redis when instances share one). */
+  store: Pick<SharedState, 'lease'>;
+  logger: Logger;
+  clock?: Clock;
+}
+
+const replayKey = (timestamp: string, signature: string) =>
+  `sae-rollback:auth:hmac:${createHash('sha256').update(`${timestamp}.${signature}`).digest('hex')}`;
+
+/**
+ * Authenticates the alarm function's HTTP trigger before anything reads the body: a source-IP
+ * allowlist (403), then a secret token (URL query or header) or an HMAC signature (401). Direct
+ * invocations are not HTTP and pass (FC checks `fc:InvokeFunction` for them). Built once per cold
+ * start; warns loudly then when the trigger is open.
+ */
+export class HttpAuth {
+  readonly #config: AuthConfig;
+  readonly #store: Pick<SharedState, 'lease'>;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #sources: SourceAllowlist;
+
+  constructor(opts: HttpAuthOptions) {
+    this.#config = opts.config;
+    this.#store = opts.store;
+    this.#logger = opts.logger;
+    this.#clock = opts.clock ?? systemClock;
+    this.#sources = new SourceAllowlist(opts.config.sourceCidrs);
+    for (const s of [...opts.config.tokens, ...opts.config.hmacSecrets]) registerSecret(s);
+    if (!opts.config.required) {
+      this.#logger.warn(
+        'SECURITY WARNING: the HTTP trigger accepts requests WITHOUT a credential — anyone who can reach the URL can make this function abort SAE releases. Set ALARM_AUTH_TOKENS (and/or ALARM_HMAC_SECRETS), or use FC authType "function" (see README, "Security").',
+        // Counts under names the redactor leaves alone (it masks any field named like "token").
+        {
+          acceptedKeys: opts.config.tokens.length,
+          hmacKeys: opts.config.hmacSecrets.length,
+          sourceCidrs: this.#sources.size,
+        },
+      );
+    }
+  }
+
+  /** The verdict for one FC event. Never throws. */
+  async check(event: Buffer): Promise<AuthVerdict> {
+    const request = httpRequestOf(event);
+    if (request === undefined) return { ok: true, via: 'not-http' };
+    if ('error' in request) {
+      const open = !this.#config.required && this.#sources.size === 0;
+      return open ? { ok: true, via: 'open' } : { ok: false, status: 401, reason: request.error };
+    }
+    const { info, body } = request;
+    const deny = (status: 401 | 403 | 503, reason: string): AuthVerdict => ({
+      ok: false,
+      status,
+      reason,
+      request: info,
+    });
+    if (this.#sources.size > 0 && !this.#sources.allows(info.sourceIp)) {
+      return deny(403, 'source address not in ALARM_SOURCE_CIDRS');
+    }
+    if (!this.#config.required) return { ok: true, via: 'open' };
+
+    const { tokens, hmacSecrets } = this.#config;
+    const queryToken = info.query[TOKEN_QUERY_PARAM];
+    if (tokens.length > 0 && queryToken !== undefined && matchesAny(queryToken, tokens)) {
+      return { ok: true, via: 'token-query' };
+    }
+    const headerToken = info.headers[TOKEN_HEADER];
+    if (tokens.length > 0 && headerToken !== undefined && matchesAny(headerToken, tokens)) {
+      return { ok: true, via: 'token-header' };
+    }
+    const signature = info.headers[SIGNATURE_HEADER];
+    if (hmacSecrets.length === 0 || signature === undefined) {
+      const offered = queryToken !== undefined || headerToken !== undefined;
+      return deny(401, offered ? 'token not accepted' : 'no credential (token or signature)');
+    }
+    return this.#checkSignature(signature, info.headers[TIMESTAMP_HEADER], body, deny);
+  }
+
+  async #checkSignature(
+    header: string,
+    timestamp: string | undefined,
+    body: Buffer,
+    deny: (status: 401 | 503, reason: string) => AuthVerdict,
+  ): Promise<AuthVerdict> {
+    if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) {
+      return deny(401, `signature without a valid ${TIMESTAMP_HEADER} (Unix seconds)`);
+    }
+    if (Math.abs(this.#clock.now() - Number(timestamp) * 1000) > SIGNATURE_WINDOW_MS) {
+      return deny(401, 'signature timestamp outside the 5-minute window');
+    }
+    const given = header
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.startsWith('v1='))
+      .map((s) => s.slice(3))
+      .slice(0, 4);
+    const expected = this.#config.hmacSecrets.map((secret) => hmacV1(secret, timestamp, body));
+    let valid: string | undefined;
+    for (const g of given) for (const e of expected) if (signatureEquals(g, e)) valid = g;
+    if (valid === undefined) return deny(401, 'signature does not match');
+    // Only a valid signature is remembered, so junk cannot fill the cache; a second use is a replay.
+    let first: boolean;
+    try {
+      first = await this.#store.lease(replayKey(timestamp, valid), randomUUID(), 2 * SIGNATURE_WINDOW_MS);
+    } catch (err) {
+      this.#logger.warn('auth replay cache unavailable', { error: err });
+      return deny(503, 'cannot check for replays right now (idempotency store unreachable)');
+    }
+    return first ? { ok: true, via: 'hmac' } : deny(401, 'signature already used (replay)');
+  }
+
+  /**
+   * The HTTP answer for a refused request — after logging who was refused and why (never a credential:
+   * the query and headers are logged by name only) — or undefined when the request may proceed.
+   */
+  async guard(event: Buffer, fcRequestId: string): Promise<HttpResponse | undefined> {
+    const v = await this.check(event);
+    if (v.ok) return undefined;
+    const r = v.request;
+    this.#logger.warn('http request refused', {
+      fcRequestId,
+      status: v.status,
+      reason: v.reason,
+      ...(r
+        ? {
+            sourceIp: r.sourceIp,
+            method: r.method,
+            path: r.path,
+            userAgent: r.headers['user-agent'],
+            queryNames: Object.keys(r.query),
+            headerNames: Object.keys(r.headers),
+          }
+        : {}),
+    });
+    const error = v.status === 403 ? 'Forbidden' : v.status === 401 ? 'Unauthorized' : 'Unavailable';
+    return {
+      statusCode: v.status,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        ...(v.status === 401 ? { 'www-authenticate': 'Token realm="sae-rollback"' } : {}),
+        ...(v.status === 503 ? { 'retry-after': '5' } : {}),
+      },
+      body: JSON.stringify({ error, fcRequestId }),
+    };
+  }
+}
+
+/**
+ * The HTTP-trigger request in an FC event, read the way the event parser decides that an event is
+ * one (UTF-8 without BOM, JSON within the nesting limit, the envelope's shape) — so no event the
+ * parser treats as HTTP can skip authentication. The body is not parsed. Undefined: not HTTP.
+ */
+function httpRequestOf(
+  event: Buffer,
+): { info: HttpRequestInfo; body: Buffer } | { error: string } | undefined {
+  // Larger than the parser reads, but an unauthenticated caller must not even get a rejection published.
+  if (event.length > MAX_AUTH_BYTES) return { error: 'event too large to authenticate' };
+  const text = utf8Text(event, 'event');
+  if (!text.ok || !looksLikeJson(text.value)) return undefined;
+  const j = parseJson(text.value, 'event');
+  if (!j.ok || typeof j.value !== 'object' || j.value === null || Array.isArray(j.value)) return undefined;
+  if (!looksLikeHttpTrigger(j.value)) return undefined;
+  const h = unwrapHttpTrigger(j.value);
+  return h.ok ? { info: h.info, body: h.body } : { error: 'malformed HTTP-trigger event' };
+}

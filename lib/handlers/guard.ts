@@ -1,0 +1,19 @@
+import { deadlineOf, type FcContext } from '../fc/context.js';
+import type { GuardReport } from '../guard/index.js';
+import type { InvocationInfo } from '../rollback/types.js';
+import type { Runtime } from '../runtime.js';
+
+/**
+ * The guard function: every timer tick (whatever its payload) runs one guard pass over the watched
+ * apps. It never throws for what it found or could not reach: the next tick looks again, so FC's async
+ * retries would only duplicate runs. The report is returned (and logged as `guard-run`).
+ */
+export function createGuardHandler(rt: Runtime) {
+  return async (_event: unknown, context: FcContext): Promise<GuardReport> => {
+    const startedAt = rt.clock.now();
+    const inv: InvocationInfo = { fcRequestId: context.requestId };
+    const deadline = deadlineOf(context, startedAt);
+    if (deadline !== undefined) inv.deadline = deadline;
+    return rt.guard.run(inv);
+  };
+}
