@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Least authority over the whole run: every SAE emulator logs what it was asked (see the file).
+    globalSetup: ['test/security/least-authority.setup.ts'],
     // CI (.ci/run) reads the JSON report to print the plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/out/vitest.json' },

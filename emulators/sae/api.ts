@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
 import { readBody, sendJson, sendText, sleep } from '../http.js';
+import { logRequestedAction } from './action-log.js';
 import {
   gatewayError,
   knownGatewayError,
@@ -14,6 +15,7 @@ import {
 import type { FaultPlan, FaultQueue } from './faults.js';
 import type { Acs3Gate } from './gate.js';
 import { deniedReply, routeForPath, SAE_API_VERSION } from './handlers.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { SaeState } from './state.js';
 import type { CallRecord } from './types.js';
 
@@ -23,6 +25,7 @@ export interface ApiDeps {
   gate: Acs3Gate;
   state: SaeState;
   faults: FaultQueue;
+  rateLimiter: RateLimiter;
   record(call: CallRecord): void;
 }
 
@@ -94,6 +97,10 @@ async function decide(
     return gatewayError(requestId, deps.regionId, 'InvalidAction.NotFound', message, 400);
   }
 
+  // Flow control sits at the gateway: a throttled call never reaches the API (or the fault queue).
+  if (deps.rateLimiter.throttle(gate.accessKeyId, deps.clock.now())) {
+    return knownGatewayError(requestId, deps.regionId, 'Throttling.User');
+  }
   const plan = deps.faults.take(route.action);
   if (plan.latencyMs > 0) await sleep(plan.latencyMs);
   if (plan.failure) return faultOutcome(deps, requestId, plan.failure);
@@ -125,6 +132,7 @@ export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerR
   };
   // Logged on arrival so the log keeps arrival order and reset() also forgets calls still in flight.
   deps.record(call);
+  logRequestedAction(call, req.headers['user-agent']);
   let outcome: Outcome;
   try {
     const body = await readBody(req);

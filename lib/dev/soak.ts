@@ -1,0 +1,223 @@
+/**
+ * The soak: thousands of records (duplicates included) through the real consumer handler — several
+ * "FC instances" sharing one Redis — against the SAE and MNS emulators, with faults injected into a
+ * share of the calls, and every delivery that failed retryably redelivered (as EventBridge does) until
+ * quiet. The emulators' logs are the truth for the accounting in {@link accountSoak}.
+ * Used by `npm run reliability` (bin/reliability.ts) and, short, by test/reliability/soak.test.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
+import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
+import { loadConfig } from '../config.js';
+import { RetryLaterError } from '../handlers/alarm.js';
+import { createConsumerHandler } from '../handlers/consumer.js';
+import { connectRedis } from '../idempotency/redis.js';
+import { createLogger } from '../log.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { SAE_ACTIONS } from '../sae/types.js';
+import { fakeFcContext } from './fc-context.js';
+import { accountSoak, type Delivered, type SoakReport } from './soak-accounting.js';
+import { buildDataset, type Dataset, eventFor, prng, saeFaultKinds } from './soak-plan.js';
+
+export type { SoakReport } from './soak-accounting.js';
+export { formatSoakReport } from './soak-accounting.js';
+
+export interface SoakOptions {
+  records: number;
+  /** Share of records that repeat an earlier one (a new alarm, or the same message again). Default 0.15. */
+  duplicateRate?: number;
+  /** Share of SAE calls hit by a fault, and of aborts whose outcome's publish is. Default 0.3. */
+  faultRate?: number;
+  /** Records per event (EventBridge batch). Default 10. */
+  batchSize?: number;
+  /** Runtimes ("FC instances") sharing the store. Default 4. */
+  instances?: number;
+  /** Deliveries in flight at once. Default 64. */
+  concurrency?: number;
+  /** Redelivery rounds before the remaining records count as lost. Default 25. */
+  maxRounds?: number;
+  /** Redis shared by the instances (a key prefix of its own; removed at the end). */
+  redisUrl?: string;
+  seed?: number;
+  progress?: (line: string) => void;
+}
+
+const TOPIC = 'sae-rollback-outcomes';
+const STS = {
+  accessKeyId: 'STS.soakAccessKeyId',
+  accessKeySecret: 'soak-secret-0123456789',
+  securityToken: 'soak-sts-token-abcdefghij',
+};
+/** Client timeouts, and the "slow" faults that outlast them (the call may land after the client gave up). */
+const TIMEOUT_MS = 300;
+const SLOW_MS = 450;
+/** The platform redelivers seconds later; here just long enough for every slow call to have landed. */
+const REDELIVERY_DELAY_MS = SLOW_MS + 250;
+
+export async function runSoak(o: SoakOptions): Promise<SoakReport> {
+  const random = prng(o.seed ?? 20261129);
+  const faultRate = o.faultRate ?? 0.3;
+  const progress = o.progress ?? (() => undefined);
+  const dataset = buildDataset({
+    records: o.records,
+    duplicateRate: o.duplicateRate ?? 0.15,
+    batchSize: o.batchSize ?? 10,
+    random,
+  });
+  const armed = new Map<string, number>();
+  const kinds = saeFaultKinds(SLOW_MS);
+  const lookups = new Set<string>(SAE_ACTIONS);
+  let sae: SaeEmulator | undefined;
+  let mns: MnsEmulator | undefined;
+  // Arms a fault for the very call that just arrived (it is taken after the signature check).
+  const onCall = (call: { action: string }) => {
+    if (!sae || !mns || !lookups.has(call.action)) return;
+    if (random() < faultRate) {
+      const k = kinds[Math.floor(random() * kinds.length)];
+      if (!k) return;
+      sae.injectFault({ ...k.fault, action: call.action });
+      armed.set(`${call.action}/${k.label}`, (armed.get(`${call.action}/${k.label}`) ?? 0) + 1);
+    }
+    if (call.action === 'AbortAndRollbackChangeOrder' && random() < faultRate) {
+      const pick = random();
+      mns.injectFault(
+        pick < 0.4
+          ? { kind: 'status', status: 503, code: 'ServiceUnavailable', times: 1 }
+          : pick < 0.7
+            ? { kind: 'reset', times: 1 }
+            : { kind: 'latency', ms: SLOW_MS, times: 1 },
+      );
+    }
+  };
+  sae = await startSaeEmulator({ credentials: [STS], onCall });
+  mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
+  for (const t of dataset.targets) {
+    sae.seedApp({ appId: t.appId, versions: ['v1', 'v2'] });
+    sae.startChangeOrder({ appId: t.appId, changeOrderId: t.changeOrderId, toVersion: 'v3', subStatus: 1 });
+  }
+  const prefix = `soak:${randomUUID().slice(0, 8)}:`;
+  const runtimes = Array.from({ length: o.instances ?? 4 }, () => runtime(sae, mns, prefix, o.redisUrl));
+  const started = Date.now();
+  try {
+    await runtimes[0]?.store.get('sae-rollback:soak-probe').catch((err: unknown) => {
+      throw new Error(`Redis at ${o.redisUrl ?? 'redis://127.0.0.1:6379'} does not answer: ${String(err)}`);
+    });
+    const delivered = await deliverUntilQuiet(dataset, runtimes, o, progress);
+    await sleep(REDELIVERY_DELAY_MS); // let the last slow calls land before counting
+    return accountSoak({
+      dataset,
+      delivered,
+      sae,
+      mns,
+      topic: TOPIC,
+      armed,
+      durationMs: Date.now() - started,
+    });
+  } finally {
+    await dropKeys(runtimes[0], prefix);
+    await Promise.all(runtimes.map((rt) => rt.store.close?.()));
+    await Promise.all([sae.close(), mns.close()]);
+  }
+}
+
+function runtime(sae: SaeEmulator, mns: MnsEmulator, prefix: string, redisUrl?: string): Runtime {
+  const config = loadConfig({
+    SAE_REGION: 'cn-hangzhou',
+    SAE_ENDPOINT: sae.endpoint,
+    SAE_PROTOCOL: 'http',
+    SAE_CONNECT_TIMEOUT_MS: String(TIMEOUT_MS),
+    SAE_READ_TIMEOUT_MS: String(TIMEOUT_MS),
+    MNS_ENDPOINT: mns.url,
+    MNS_TOPIC: TOPIC,
+    MNS_TIMEOUT_MS: String(TIMEOUT_MS),
+    IDEMPOTENCY_STORE: 'redis',
+    REDIS_URL: redisUrl ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: prefix,
+    // A soak is not a production account: no call budget, no cool-down or cap (they would suppress).
+    SAE_CALLS_PER_WINDOW: '10000',
+    SAE_BUDGET_WINDOW_MS: '1000',
+    SAE_ABORT_RESERVE: '0',
+    COOLDOWN_SECONDS: '0',
+    MAX_ROLLBACKS_PER_WINDOW: '0',
+    FLAP_CHANGES: '0',
+    NOTIFY_RETRY_ATTEMPTS: '1',
+    LOG_LEVEL: 'error',
+  });
+  const rt = createRuntime(config, {
+    logger: createLogger({ level: 'error', write: () => undefined }),
+    fallbackCredentials: { get: () => Promise.reject(new Error('the soak passes credentials')) },
+  });
+  rt.credentials.set(STS);
+  return rt;
+}
+
+/** Delivers every event; redelivers the ones that asked for it, round after round, until none do. */
+async function deliverUntilQuiet(
+  dataset: Dataset,
+  runtimes: Runtime[],
+  o: SoakOptions,
+  progress: (line: string) => void,
+): Promise<Delivered> {
+  const delivered: Delivered = {
+    final: new Map(),
+    deliveries: 0,
+    recordDeliveries: 0,
+    rounds: 0,
+    crashes: [],
+  };
+  const handlers = runtimes.map((rt) => createConsumerHandler(rt));
+  let pending = dataset.events.map((_, i) => i);
+  for (let round = 1; pending.length > 0 && round <= (o.maxRounds ?? 25); round++) {
+    if (round > 1) await sleep(REDELIVERY_DELAY_MS);
+    const t0 = Date.now();
+    const failed: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < pending.length; i = next++) {
+        const e = pending[i] as number;
+        const batch = dataset.events[e] as number[];
+        const handler = handlers[e % handlers.length];
+        if (!handler) continue;
+        delivered.deliveries++;
+        delivered.recordDeliveries += batch.length;
+        const context = fakeFcContext({ credentials: STS, functionName: 'sae-rollback-consumer' });
+        try {
+          const res = await handler(eventFor(dataset, batch), context);
+          batch.forEach((r, k) => {
+            const entry = res.outcomes[k];
+            delivered.final.set(r, entry ? entry.outcome : 'missing');
+          });
+        } catch (err) {
+          if (!(err instanceof RetryLaterError))
+            delivered.crashes.push(`${(err as Error)?.name}: ${String(err)}`);
+          failed.push(e);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: o.concurrency ?? 64 }, worker));
+    delivered.rounds = round;
+    progress(
+      `round ${round}: ${pending.length} events delivered, ${failed.length} to redeliver (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+    pending = failed;
+  }
+  return delivered;
+}
+
+async function dropKeys(rt: Runtime | undefined, prefix: string): Promise<void> {
+  if (!rt) return;
+  const redis = connectRedis({ url: rt.config.redis.url });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Best effort: the keys expire anyway.
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { runSoak } from '../../lib/dev/soak.js';
+import { TEST_REDIS_URL } from '../idempotency/redis-helper.js';
+
+/**
+ * The short soak (`npm run reliability` runs 10,000 records): the same code, 500 records, two
+ * "instances" sharing the test Redis, 30 % of SAE calls faulted, redelivered until quiet.
+ */
+describe('soak: records with duplicates through the consumer, 30 % faults, redelivered until quiet', () => {
+  it('500 records: every change order aborted exactly once, nothing lost, every result published', async () => {
+    const r = await runSoak({
+      records: 500,
+      instances: 2,
+      concurrency: 32,
+      redisUrl: TEST_REDIS_URL,
+      seed: 8,
+    });
+    expect(r.violations).toEqual([]);
+    expect(r.aborts.doubleAborts).toBe(0);
+    expect(r.aborts.executed).toBe(r.distinctChangeOrders);
+    expect(r.lostRecords).toBe(0);
+    expect(r.published.lostResults).toBe(0);
+    // The run really was hostile: faults of every kind fired and forced redeliveries.
+    expect(r.faults.total).toBeGreaterThan(100);
+    expect(Object.keys(r.faults.sae).sort()).toEqual([
+      'html-502',
+      'http-500',
+      'http-503',
+      'reset',
+      'slow',
+      'throttling',
+    ]);
+    expect(Object.keys(r.faults.mns).sort()).toEqual(['latency', 'reset', 'status']);
+    expect(r.deliveries.rounds).toBeGreaterThan(1);
+    expect(r.duplicates.repeatedAlarms + r.duplicates.redeliveredMessages).toBe(75);
+  }, 60_000);
+
+  it('the accounting catches what it is there to catch: records still failing when redelivery stops', async () => {
+    const r = await runSoak({
+      records: 12,
+      batchSize: 2,
+      faultRate: 0.6,
+      maxRounds: 1,
+      instances: 1,
+      redisUrl: TEST_REDIS_URL,
+      seed: 3,
+    });
+    expect(r.lostRecords).toBeGreaterThan(0);
+    expect(r.violations).toContainEqual(expect.stringMatching(/records lost/));
+  }, 60_000);
+});
