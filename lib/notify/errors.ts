@@ -3,8 +3,16 @@
  * "retry or give up" from `retryable` alone, without knowing the wire protocol.
  */
 
-/** Channels a notification can go out on: the MNS topic (primary), a DingTalk custom robot, a generic webhook. */
-export const NotifyChannel = { mns: 'mns', dingtalk: 'dingtalk', webhook: 'webhook' } as const;
+/**
+ * Channels a notification can go out on: the MNS topic (primary), a DingTalk custom robot, a generic webhook,
+ * an EventBridge event bus.
+ */
+export const NotifyChannel = {
+  mns: 'mns',
+  dingtalk: 'dingtalk',
+  webhook: 'webhook',
+  eventbridge: 'eventbridge',
+} as const;
 export type NotifyChannel = (typeof NotifyChannel)[keyof typeof NotifyChannel];
 
 /**
