@@ -2,8 +2,26 @@
 // CommonJS, because FC's nodejs20 runtime loads `index.handler` from a .js file as CommonJS by default,
 // and the @alicloud SDKs are CommonJS themselves (no require-in-ESM shims needed).
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
+
+// `import { z } from 'zod'` keeps zod's whole `z` namespace, including `z.locales`: every language's
+// error messages (~260 KB minified, a quarter of the bundle), which esbuild cannot prove unused. We
+// never call `z.config(z.locales.xx())`, so only English (zod's default) is kept.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: join(dirname(args.resolveDir), 'locales', 'en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 const root = new URL('..', import.meta.url).pathname;
 const functions = readdirSync(join(root, 'functions')).filter((f) => f.endsWith('.ts'));
@@ -23,6 +41,13 @@ for (const file of functions) {
     minify: true,
     keepNames: true,
     legalComments: 'linked',
+    plugins: [zodEnglishOnly],
+    // FC's Node.js runtime overview lists @alicloud/fc2 2.6.6 among the modules built into nodejs18/nodejs20
+    // (https://alibabacloud.com/help/ja/functioncompute/fc-3-0/user-guide/runtime-overview-1; see
+    // shared/reference/libraries.md §3), so a bundle may require it from the runtime. The FC 2.0
+    // invoker loads it lazily (lib/invoke/fc2.ts), so it stays a runtime require: bundling it would add
+    // ali-oss, axios and core-js to a function that may never use them.
+    external: ['@alicloud/fc2'],
     logLevel: 'warning',
   });
   // FC uploads dist/<name>/ alone, where .js means CommonJS; say so here too, since this repo is "type": "module".

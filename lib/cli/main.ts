@@ -1,9 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import { abortCommand } from './abort.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { devCommand } from './dev.js';
 import { extractCommand } from './extract.js';
+import { invokeCommand } from './invoke.js';
+import { statusCommand } from './status.js';
 
-/** Every subcommand; later ones (abort, status, invoke, dev) are added here. */
-export const COMMANDS: readonly Command[] = [extractCommand];
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  abortCommand,
+  statusCommand,
+  invokeCommand,
+  devCommand,
+  extractCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -15,7 +25,11 @@ function usage(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run "sae-rollback <command> --help" for the details of a command.',
+    'Run "sae-rollback <command> --help" for the details of a command, its options and exit codes.',
+    '',
+    'Exit status: 0 success; 1 failed for good; 2 not understood (extract); 3 nothing to do (abort);',
+    '             64 wrong arguments; 66 input file unreadable; 75 temporary failure, run again;',
+    '             78 invalid configuration.',
   ].join('\n');
 }
 
@@ -46,4 +60,10 @@ export const processIo: Io = {
     return Buffer.concat(chunks);
   },
   now: () => Date.now(),
+  env: process.env,
+  untilStopped: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
 };

@@ -1,7 +1,13 @@
 /** Wraps a body the way an FC 3.0 HTTP trigger delivers it to an event function (a Buffer of JSON). */
 export function httpTriggerEvent(
   body: string | Buffer,
-  opts: { base64?: boolean; method?: string; headers?: Record<string, string>; path?: string } = {},
+  opts: {
+    base64?: boolean;
+    method?: string;
+    headers?: Record<string, string>;
+    path?: string;
+    query?: Record<string, string>;
+  } = {},
 ): Buffer {
   const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   const base64 = opts.base64 ?? Buffer.isBuffer(body);
@@ -13,7 +19,7 @@ export function httpTriggerEvent(
       body: base64 ? raw.toString('base64') : raw.toString('utf8'),
       isBase64Encoded: base64,
       headers: { 'Content-Type': 'application/json', ...opts.headers },
-      queryParameters: {},
+      queryParameters: { ...opts.query },
       requestContext: {
         accountId: '1234567890123456',
         domainName: 'sae-rollback-alarm.cn-hangzhou.fcapp.run',

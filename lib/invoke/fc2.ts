@@ -1,0 +1,138 @@
+import type Fc2Client from '@alicloud/fc2';
+import type { CredentialSource } from '../credentials.js';
+import { cjsDefault } from '../interop.js';
+import { DuplicateTaskError, InvokeError, retryableStatus } from './errors.js';
+import { FUNCTION_NAME_PATTERN } from './fc3.js';
+import { isValidTaskId } from './task-id.js';
+import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
+
+export const FC2_API_VERSION = '2016-08-15';
+
+export interface Fc2InvokerOptions {
+  accountId: string;
+  regionId: string;
+  credentials: CredentialSource;
+  /** The FC 2.0 service that holds the functions (FC 2.0 has services; FC 3.0 does not). */
+  serviceName: string;
+  /** Full URL, e.g. `https://<account>.<region>.fc.aliyuncs.com`. Default: that, built by `@alicloud/fc2`. */
+  endpoint?: string;
+  /** Service version or alias; default `LATEST`. */
+  qualifier?: string;
+  timeoutMs?: number;
+}
+
+type Fc2ClientClass = typeof Fc2Client;
+let loading: Promise<Fc2ClientClass> | undefined;
+
+/**
+ * `@alicloud/fc2` weighs 31 MB (ali-oss, axios, core-js…) and takes ~250 ms to require, so it is loaded on
+ * first use only: a function that never invokes through FC 2.0 never pays for it. The bundles keep it
+ * external because FC's nodejs20 runtime has it built in (see bin/build.mjs).
+ */
+function loadFc2(): Promise<Fc2ClientClass> {
+  // In the CommonJS bundles FC runs, `require` finds the runtime's built-in copy (FC resolves built-in
+  // modules for require, which a dynamic import() may not do); from the ESM sources (tsx, vitest), import().
+  loading ??= (
+    typeof require === 'function'
+      ? Promise.resolve(require('@alicloud/fc2') as unknown)
+      : import('@alicloud/fc2')
+  ).then((m) => cjsDefault<Fc2ClientClass>(m));
+  return loading;
+}
+
+/**
+ * {@link Invoker} on the FC 2.0 API (2016-08-15) through `@alicloud/fc2`, for users whose functions still
+ * live in FC 2.0 services. Signs with `FC <AccessKeyId>:<base64 HMAC-SHA256>`; the async task header is
+ * `X-Fc-Stateful-Async-Invocation-Id`. Do not use it for FC 3.0 functions: use {@link Fc3Invoker}.
+ */
+export class Fc2Invoker implements Invoker {
+  readonly api = 'fc2' as const;
+  readonly #opts: Fc2InvokerOptions;
+
+  constructor(opts: Fc2InvokerOptions) {
+    this.#opts = opts;
+  }
+
+  async invokeAsync(
+    functionName: string,
+    payload: Buffer | string,
+    opts: InvokeAsyncOptions,
+  ): Promise<AsyncInvocation> {
+    if (!isValidTaskId(opts.taskId)) {
+      throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
+    }
+    const res = await this.#invoke(functionName, payload, {
+      'X-Fc-Invocation-Type': 'Async',
+      'X-Fc-Stateful-Async-Invocation-Id': opts.taskId,
+    }).catch((err: unknown) => {
+      throw toInvokeError(err, functionName, opts.taskId);
+    });
+    return { requestId: res.headers['x-fc-request-id'] ?? '', taskId: opts.taskId };
+  }
+
+  async invokeSync(functionName: string, payload: Buffer | string): Promise<SyncInvocation> {
+    const res = await this.#invoke(functionName, payload, { 'X-Fc-Invocation-Type': 'Sync' }).catch(
+      (err: unknown) => {
+        throw toInvokeError(err, functionName, undefined);
+      },
+    );
+    const errorType = res.headers['x-fc-error-type'];
+    const body = Buffer.isBuffer(res.data)
+      ? res.data
+      : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? null), 'utf8');
+    return {
+      requestId: res.headers['x-fc-request-id'] ?? '',
+      statusCode: 200,
+      body,
+      ...(errorType ? { errorType } : {}),
+    };
+  }
+
+  async #invoke(functionName: string, payload: Buffer | string, headers: Record<string, string>) {
+    if (!FUNCTION_NAME_PATTERN.test(functionName) || !FUNCTION_NAME_PATTERN.test(this.#opts.serviceName)) {
+      throw new InvokeError('invalid FC service or function name', { functionName, retryable: false });
+    }
+    const Client = await loadFc2();
+    const creds = await this.#opts.credentials.get();
+    // The SDK takes credentials at construction; a client per call picks up rotated STS credentials.
+    const client = new Client(this.#opts.accountId, {
+      accessKeyID: creds.accessKeyId,
+      accessKeySecret: creds.accessKeySecret,
+      ...(creds.securityToken ? { securityToken: creds.securityToken } : {}),
+      region: this.#opts.regionId,
+      secure: true,
+      ...(this.#opts.endpoint ? { endpoint: this.#opts.endpoint } : {}),
+      timeout: this.#opts.timeoutMs ?? 10_000,
+    });
+    return client.invokeFunction(
+      this.#opts.serviceName,
+      functionName,
+      payload,
+      headers,
+      this.#opts.qualifier ?? 'LATEST',
+      { rawBuf: true },
+    );
+  }
+}
+
+/** fc2 errors carry `code` (FC's ErrorCode) and the status only inside the message ("failed with 409"). */
+function toInvokeError(err: unknown, functionName: string, taskId: string | undefined): InvokeError {
+  if (err instanceof InvokeError) return err;
+  const e = err as { code?: unknown; message?: unknown };
+  const message = String(e.message ?? err);
+  const m = /failed with (\d{3})\. requestid: ([^,]*),/.exec(message);
+  const statusCode = m?.[1] ? Number(m[1]) : undefined;
+  const requestId = m?.[2] && m[2] !== 'undefined' ? m[2] : undefined;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (statusCode === 409 && taskId !== undefined) {
+    return new DuplicateTaskError({ functionName, taskId, code, requestId, cause: err });
+  }
+  return new InvokeError(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
+    functionName,
+    statusCode,
+    code,
+    requestId,
+    retryable: retryableStatus(statusCode),
+    cause: err,
+  });
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { HTTP_FUNCTIONS, listFunctions } from '../../lib/dev/functions.js';
+import { fixture, root } from './spawn.js';
+
+interface DevInfo {
+  functions: Record<string, string>;
+  emulators: { sae: string; mns: string; dingtalk: string; webhook: string };
+  appId: string;
+  changeOrderId: string;
+}
+
+/** `sae-rollback dev --port 0 --json` as a child process; resolves once it printed its URLs. */
+function startDev(): Promise<{ child: ChildProcess; info: DevInfo; stderr: () => string }> {
+  const child = spawn('node', ['bin/sae-rollback.mjs', 'dev', '--port', '0', '--json'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`dev exited with ${code}: ${err}`)));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"functions"'));
+      if (line) resolve({ child, info: JSON.parse(line) as DevInfo, stderr: () => err });
+    });
+  });
+}
+
+describe('sae-rollback dev (spawned; real HTTP)', () => {
+  let dev: Awaited<ReturnType<typeof startDev>>;
+  beforeAll(async () => {
+    dev = await startDev();
+  }, 30_000);
+  afterAll(() => {
+    if (dev.child.exitCode === null) dev.child.kill('SIGTERM');
+  });
+
+  it("a CloudMonitor callback POSTed to /alarm aborts the emulator's change order", async () => {
+    const { info } = dev;
+    const form = (
+      JSON.parse(readFileSync(`${root}${fixture('cloudmonitor-form.json')}`, 'utf8')) as { body: string }
+    ).body;
+    expect(info.appId).toBe('0099b7be-5f5b-4512-a7fc-56049ef10001');
+    const res = await fetch(info.functions.alarm ?? '', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+        'user-agent': 'CloudMonitor',
+      },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { outcomes: Array<{ outcome: string; changeOrderId: string }> };
+    expect(body.outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: info.changeOrderId }]);
+
+    const state = (await (await fetch(`${info.emulators.sae}/__admin/state`)).json()) as {
+      changeOrders: Array<{ changeOrderId: string; status: number }>;
+    };
+    expect(state.changeOrders.find((c) => c.changeOrderId === info.changeOrderId)?.status).toBe(6);
+    const messages = (await (await fetch(`${info.emulators.mns}/__admin/messages`)).json()) as unknown[];
+    expect(JSON.stringify(messages)).toContain(info.changeOrderId);
+  });
+
+  it('answers 400 for a body the alarm function cannot use, with the reason', async () => {
+    const res = await fetch(dev.info.functions.alarm ?? '', { method: 'POST', body: '{"nothing":"here"}' });
+    expect(res.status).toBe(400);
+  });
+
+  it('an event function gets the raw body as its event and answers its result as JSON', async () => {
+    const res = await fetch(dev.info.functions.consumer ?? '', {
+      method: 'POST',
+      body: JSON.stringify({ ChangeOrderId: dev.info.changeOrderId }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ records: 1, source: 'direct' });
+  });
+
+  it('logs each request on stderr and stops cleanly on SIGTERM (exit 0)', async () => {
+    expect(dev.stderr()).toMatch(/POST \/alarm → 200/);
+    const exited = new Promise<number | null>((resolve) => dev.child.once('exit', resolve));
+    dev.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('dev function kinds', () => {
+  it('HTTP_FUNCTIONS are exactly the functions with an http trigger in s.yaml', () => {
+    const s = parse(readFileSync(`${root}s.yaml`, 'utf8')) as {
+      resources: Record<string, { props: { code: string; triggers?: Array<{ triggerType: string }> } }>;
+    };
+    const withHttp = Object.values(s.resources)
+      .filter((r) => r.props.triggers?.some((t) => t.triggerType === 'http'))
+      .map((r) => r.props.code.replace('./dist/', ''));
+    expect([...HTTP_FUNCTIONS].sort()).toEqual(withHttp.sort());
+    for (const f of HTTP_FUNCTIONS) expect(listFunctions()).toContain(f);
+  });
+});
