@@ -11,11 +11,14 @@ import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
+import { type RateLimit, RateLimiter } from './rate-limit.js';
 import { SaeState } from './state.js';
 import type { CallRecord, EmulatorCredential, RollbackCompletion, SaeEmulator } from './types.js';
 
 export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
+export { ACTION_LOG_DIR_ENV, type ActionLogEntry } from './action-log.js';
 export { SAE_API_VERSION } from './handlers.js';
+export type { RateLimit } from './rate-limit.js';
 export { SaeStateError } from './state.js';
 export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
 export type {
@@ -52,6 +55,13 @@ export interface StartSaeEmulatorOptions {
   regionId?: string;
   /** How RollbackApplication's change orders end; default `immediate`. See {@link RollbackCompletion}. */
   rollbackCompletion?: RollbackCompletion;
+  /** SAE's flow control (60 calls per minute per user), scaled as a test needs; default off. */
+  rateLimit?: RateLimit;
+  /**
+   * Called as each API request arrives, before faults are taken for it: a soak can arm a fault for
+   * this very call (per-call fault rates) or count calls.
+   */
+  onCall?: (call: CallRecord) => void;
 }
 
 /** Starts the emulator; `close()` it when done. */
@@ -62,6 +72,8 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   const state = new SaeState(clock);
   state.rollbackCompletion = opts.rollbackCompletion ?? 'immediate';
   const faults = new FaultQueue();
+  const rateLimiter = new RateLimiter();
+  rateLimiter.set(opts.rateLimit);
   const gate = new Acs3Gate(opts.signatureClock ?? clock, credentials);
   let calls: CallRecord[] = [];
 
@@ -70,7 +82,18 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   };
   for (const c of opts.credentials ?? []) addCredential(c);
 
-  const apiDeps = { clock, regionId, gate, state, faults, record: (c: CallRecord) => void calls.push(c) };
+  const apiDeps = {
+    clock,
+    regionId,
+    gate,
+    state,
+    faults,
+    rateLimiter,
+    record: (c: CallRecord) => {
+      calls.push(c);
+      opts.onCall?.(c);
+    },
+  };
   const server = createServer((req, res) => {
     const handled = req.url?.startsWith(ADMIN_PREFIX)
       ? serveAdmin(emulator, req, res)
@@ -114,9 +137,11 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    setRateLimit: (limit) => rateLimiter.set(limit),
     reset() {
       state.reset();
       faults.clear();
+      rateLimiter.clear();
       calls = [];
     },
     snapshot: () => ({

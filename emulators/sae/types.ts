@@ -181,6 +181,8 @@ export interface SaeEmulator {
   clearCalls(): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
+  /** Turns SAE's flow control on (`Throttling.User` past `calls` per `windowMs` per AccessKey) or off. */
+  setRateLimit(limit: { calls: number; windowMs: number } | undefined): void;
   /** Forgets apps, change orders, calls and faults; credentials and used nonces stay. */
   reset(): void;
   /** Everything, for `GET /__admin/state`; credentials appear by AccessKey ID only. */
