@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CMS_ACTIONS } from '../../lib/cms/types.js';
 import { httpTriggerEvent } from '../../lib/dev/http-event.js';
+import { EVENTBRIDGE_ACTIONS } from '../../lib/notify/eventbridge-client.js';
 import { MNS_ACTIONS } from '../../lib/notify/mns-client.js';
+import { SAE_APP_ACTIONS } from '../../lib/sae/app-types.js';
 import { SAE_ACTIONS } from '../../lib/sae/types.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
@@ -18,7 +21,13 @@ const allowed = new Set(policy.Statement.filter((s) => s.Effect === 'Allow').fla
 
 describe('ram-policy.json (least privilege)', () => {
   it('allows exactly the actions the clients can call, no wildcards', () => {
-    const used = [...SAE_ACTIONS.map((a) => `sae:${a}`), ...MNS_ACTIONS.map((a) => `mns:${a}`)].sort();
+    const used = [
+      ...SAE_ACTIONS.map((a) => `sae:${a}`),
+      ...SAE_APP_ACTIONS.map((a) => `sae:${a}`),
+      ...CMS_ACTIONS.map((a) => `cms:${a}`),
+      ...MNS_ACTIONS.map((a) => `mns:${a}`),
+      ...EVENTBRIDGE_ACTIONS.map((a) => `eventbridge:${a}`),
+    ].sort();
     expect([...allowed].sort()).toEqual(used);
     for (const a of allowed) expect(a).not.toContain('*');
   });
@@ -26,6 +35,11 @@ describe('ram-policy.json (least privilege)', () => {
   it('scopes publishing to the outcome topic', () => {
     const mns = policy.Statement.find((s) => s.Action.includes('mns:PublishMessage'));
     expect(mns?.Resource).toBe('acs:mns:*:*:/topics/sae-rollback-outcomes/messages');
+  });
+
+  it('scopes EventBridge publishing to the outcome bus', () => {
+    const eb = policy.Statement.find((s) => s.Action.includes('eventbridge:PutEvents'));
+    expect(eb?.Resource).toBe('acs:eventbridge:*:*:eventbus/sae-rollback');
   });
 
   describe('what a real rollback calls', () => {
