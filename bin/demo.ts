@@ -7,6 +7,7 @@
  */
 
 import { startDingTalkEmulator } from '../emulators/dingtalk/index.js';
+import { startEventBridgeEmulator } from '../emulators/eventbridge/index.js';
 import { startMnsEmulator } from '../emulators/mns/index.js';
 import { startSaeEmulator } from '../emulators/sae/index.js';
 import { startWebhookEmulator } from '../emulators/webhook/index.js';
@@ -22,6 +23,10 @@ const APP_ID = '0099b7be-5f5b-4512-a7fc-56049ef1a001';
 const TOPIC = 'sae-rollback-outcomes';
 const DINGTALK = { accessToken: 'demo-dingtalk-token', secret: 'SECdemo-dingtalk-secret-never-printed' };
 const WEBHOOK_SECRET = 'demo-webhook-secret-never-printed';
+/** The secret token in the callback URL CloudMonitor is given (README, "Security"). */
+const ALARM_TOKEN = 'demo-callback-token-never-printed';
+const BUS = 'sae-rollback';
+const ROCKETMQ_TOPIC = 'sae-rollback-outcomes';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
@@ -31,10 +36,28 @@ async function main(): Promise<number> {
   const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
   const dingtalk = await startDingTalkEmulator({ robots: [DINGTALK] });
   const webhook = await startWebhookEmulator({ secrets: [WEBHOOK_SECRET] });
+  // EventBridge with one rule routing every outcome to a (stand-in) RocketMQ topic, as in the README.
+  const eventbridge = await startEventBridgeEmulator({
+    credentials: [STS],
+    buses: [BUS],
+    rules: [
+      {
+        bus: BUS,
+        name: 'outcomes-to-rocketmq',
+        pattern: { source: ['sae-rollback'], type: [{ prefix: 'sae-rollback:Outcome:' }] },
+        targets: [{ type: 'rocketmq', topic: ROCKETMQ_TOPIC }],
+      },
+    ],
+  });
+  const consumed: string[] = [];
+  eventbridge.sink.subscribe(ROCKETMQ_TOPIC, (m) => consumed.push(m.tags));
   try {
     say('sae-rollback local demo — emulated SAE and MNS on 127.0.0.1, real signed HTTP calls.');
     say(`  SAE emulator: ${sae.url}   MNS emulator: ${mns.url}`);
     say(`  DingTalk robot receiver: ${dingtalk.url}   webhook receiver: ${webhook.url}`);
+    say(
+      `  EventBridge emulator: ${eventbridge.url} (bus "${BUS}", rule → RocketMQ topic "${ROCKETMQ_TOPIC}")`,
+    );
 
     step(1, 'A release is going bad');
     sae.seedApp({ appId: APP_ID, appName: 'checkout', versions: ['v41', 'v42'] });
@@ -62,6 +85,9 @@ async function main(): Promise<number> {
       DINGTALK_ENDPOINT: dingtalk.sendUrl,
       WEBHOOK_URL: `${webhook.url}/hooks/sae-rollback`,
       WEBHOOK_SECRET,
+      ALARM_AUTH_TOKENS: ALARM_TOKEN,
+      EVENTBRIDGE_BUS: BUS,
+      EVENTBRIDGE_ENDPOINT: eventbridge.url,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
     const { handler } = await import('../functions/alarm.js');
@@ -69,6 +95,7 @@ async function main(): Promise<number> {
       JSON.stringify({ appId: APP_ID, alarmName: 'checkout 5xx ratio > 5% (持续 3 分钟)' }),
       {
         headers: { 'User-Agent': 'CloudMonitor' },
+        query: { token: ALARM_TOKEN },
       },
     );
 
@@ -106,6 +133,11 @@ async function main(): Promise<number> {
     say(
       `  Webhook: ${hooks.length} delivery(ies), HMAC-SHA256 verified, message ID ${hooks[0]?.headers.messageId ?? '-'}`,
     );
+    const busEvents = eventbridge.events(BUS);
+    say(
+      `  EventBridge: ${busEvents.length} event on bus ${BUS}, routed to RocketMQ sink ` +
+        `(type ${busEvents[0]?.event.type ?? '-'}, id ${busEvents[0]?.event.id ?? '-'}; consumer got: ${consumed.join(', ') || 'nothing'})`,
+    );
 
     step(3, 'CloudMonitor retries the same alarm (it does, up to 3 times)');
     sae.clearCalls();
@@ -120,10 +152,22 @@ async function main(): Promise<number> {
       `  MNS messages in total: ${mns.messages(TOPIC).length} (the duplicate is logged, not re-published).`,
     );
     say(
-      `  DingTalk messages: ${dingtalk.messages().length}, webhook deliveries: ${webhook.deliveries().length}.`,
+      `  DingTalk messages: ${dingtalk.messages().length}, webhook deliveries: ${webhook.deliveries().length}, ` +
+        `EventBridge events: ${eventbridge.events(BUS).length}, RocketMQ messages: ${consumed.length}.`,
     );
 
     const aborts = firstAborts + sae.callsTo('AbortAndRollbackChangeOrder').length;
+
+    step(4, 'Someone without the callback token posts an alarm');
+    sae.clearCalls();
+    const forged = (await handler(
+      httpTriggerEvent(JSON.stringify({ appId: APP_ID }), { query: { token: 'guessed' } }),
+      fakeFcContext({ credentials: STS }),
+    )) as { statusCode: number };
+    say(
+      `  HTTP answer: ${forged.statusCode}; SAE calls: ${sae.calls.length}; nothing parsed, nothing published.`,
+    );
+
     const ok =
       firstBody.outcomes[0]?.outcome === 'aborted' &&
       secondBody.outcomes[0]?.outcome === 'duplicate' &&
@@ -131,16 +175,21 @@ async function main(): Promise<number> {
       mns.messages(TOPIC).length === 1 &&
       dingtalk.messages().length === 1 &&
       webhook.deliveries().length === 1 &&
-      app?.currentVersion === 'v42';
+      eventbridge.events(BUS).length === 1 &&
+      eventbridge.sink.messages(ROCKETMQ_TOPIC).length === 1 &&
+      consumed.length === 1 &&
+      app?.currentVersion === 'v42' &&
+      forged.statusCode === 401 &&
+      sae.calls.length === 0;
     step(
-      4,
+      5,
       ok
-        ? 'Done: one abort, one published outcome, one suppressed duplicate.'
+        ? 'Done: one abort, one published outcome, one suppressed duplicate, one refused caller.'
         : 'UNEXPECTED RESULT — see above.',
     );
     return ok ? 0 : 1;
   } finally {
-    await Promise.all([sae.close(), mns.close(), dingtalk.close(), webhook.close()]);
+    await Promise.all([sae.close(), mns.close(), dingtalk.close(), webhook.close(), eventbridge.close()]);
   }
 }
 
