@@ -1,6 +1,6 @@
 /**
- * Building blocks for adapters on `@alicloud/openapi-client`'s generic `callApi`, shared by the SAE app
- * client and the CloudMonitor client (lib/sae/client.ts keeps its own private copies for now).
+ * Building blocks for adapters on `@alicloud/openapi-client`'s generic `callApi`, shared by the SAE
+ * clients (through lib/sae/roa.ts), the CloudMonitor client and the FC invoker.
  */
 import type Credentials from '@alicloud/credentials';
 import OpenApiModule, { Config } from '@alicloud/openapi-client';

@@ -76,7 +76,12 @@ const startsWith = (prefix: string) => (code: string) => code.startsWith(prefix)
 const RULES: readonly Rule[] = [
   { test: is('Application.ChangerOrder.Not.Running'), kind: SaeErrorKind.AlreadyDone },
   {
-    test: is('InvalidChangeOrder.NotFound', 'InvalidAppId.NotFound', 'InvalidApplication.NotFound'),
+    test: is(
+      'InvalidChangeOrder.NotFound',
+      'InvalidAppId.NotFound',
+      'InvalidApplication.NotFound',
+      'InvalidNamespaceId.NotFound',
+    ),
     kind: SaeErrorKind.Permanent,
     reason: SaeErrorReason.NotFound,
   },

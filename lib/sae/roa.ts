@@ -1,0 +1,104 @@
+import { OpenApiRequest, Params } from '@alicloud/openapi-client';
+import type { RuntimeOptions } from '@alicloud/tea-util';
+import type { z } from 'zod';
+import type { OpenApiClientInstance } from '../aliyun/openapi.js';
+import { isValidSaeId } from '../ids.js';
+import { classifyCode, SaeError, SaeErrorKind, SaeErrorReason, toSaeError } from './errors.js';
+import { envelopeSchema } from './schemas.js';
+import type { SaeResult } from './types.js';
+
+/** Where an SAE action lives: method and path, as the official SDK's Params give them. */
+export interface SaeRoute {
+  method: 'GET' | 'PUT';
+  pathname: string;
+}
+
+/** A local refusal: the request would carry something we never send to SAE. */
+export function refuseLocally(action: string, why: string): SaeError {
+  return new SaeError(`${action}: refusing to send ${why}`, {
+    action,
+    kind: SaeErrorKind.Permanent,
+    reason: SaeErrorReason.InvalidInput,
+    code: 'InvalidParameter.Local',
+  });
+}
+
+/**
+ * One SAE call (2019-05-06, ROA, every parameter in the query) through openapi-client's `callApi`
+ * with the official SDK's Params: IDs checked before they reach the URL, every failure classified once,
+ * the envelope and `Data` parsed. Shared by every SAE client.
+ */
+export async function callSae<S extends z.ZodType>(
+  target: { client: OpenApiClientInstance; runtime: RuntimeOptions },
+  action: string,
+  route: SaeRoute,
+  query: Record<string, string>,
+  dataSchema: S,
+  idKeys: readonly string[],
+): Promise<SaeResult<z.output<S>>> {
+  for (const key of idKeys) {
+    const v = query[key];
+    // Defence in depth: the event parsers validate too, but nothing unchecked may reach a URL.
+    if (v !== undefined && !isValidSaeId(v)) throw refuseLocally(action, `an invalid ${key}`);
+  }
+  const params = new Params({
+    action,
+    version: '2019-05-06',
+    protocol: 'HTTPS',
+    pathname: route.pathname,
+    method: route.method,
+    authType: 'AK',
+    style: 'ROA',
+    reqBodyType: 'json',
+    bodyType: 'json',
+  });
+  let body: unknown;
+  try {
+    body = (await target.client.callApi(params, new OpenApiRequest({ query }), target.runtime)).body;
+  } catch (err) {
+    throw toSaeError(action, err);
+  }
+  return parseSaeEnvelope(action, body, dataSchema);
+}
+
+/** The SAE envelope: HTTP 200 with `Success: false` (or a non-2xx `Code`) is a failure too. */
+export function parseSaeEnvelope<S extends z.ZodType>(
+  action: string,
+  body: unknown,
+  dataSchema: S,
+): SaeResult<z.output<S>> {
+  const env = envelopeSchema.safeParse(body);
+  if (!env.success) {
+    throw new SaeError(`${action}: SAE answered 2xx with an unexpected body: ${env.error.message}`, {
+      action,
+      kind: SaeErrorKind.Retryable,
+      code: 'InvalidResponse',
+    });
+  }
+  const e = env.data;
+  const meta = { requestId: e.RequestId, ...(e.TraceId ? { traceId: e.TraceId } : {}) };
+  const codeStr = e.Code === null || e.Code === undefined ? undefined : String(e.Code);
+  if (e.Success === false || (codeStr !== undefined && !/^2\d\d$/.test(codeStr))) {
+    const code = e.ErrorCode ?? (codeStr && !/^\d+$/.test(codeStr) ? codeStr : `Code${codeStr ?? ''}`);
+    const { kind, reason } = classifyCode(code);
+    throw new SaeError(`${action}: ${code}: ${e.Message ?? ''}`, {
+      action,
+      kind,
+      ...(reason ? { reason } : {}),
+      code,
+      httpStatus: 200,
+      requestId: e.RequestId,
+    });
+  }
+  const data = dataSchema.safeParse(e.Data);
+  if (!data.success) {
+    throw new SaeError(`${action}: SAE returned Data we cannot read: ${data.error.message}`, {
+      action,
+      kind: SaeErrorKind.Permanent,
+      reason: SaeErrorReason.Other,
+      code: 'InvalidResponse',
+      requestId: e.RequestId,
+    });
+  }
+  return { ...meta, data: data.data };
+}
