@@ -30,7 +30,15 @@ export interface CallPolicyOptions {
  *   abort may have landed, so it is NOT repeated here: the core releases the claim, and the redelivery
  *   describes the change order first (finding it terminated: `already-finished`, no second abort).
  */
-export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
+/** Runs one SAE call under the policy; shared by every SAE wrapper (SaeApi here, SaeAppApi in app-retry). */
+export type PolicyRunner = <T>(
+  action: string,
+  kind: CallKind,
+  fn: () => Promise<SaeResult<T>>,
+) => Promise<SaeResult<T>>;
+
+/** The budget-then-retry loop behind {@link withCallPolicy}, for any SAE action. */
+export function policyRunner(o: CallPolicyOptions): PolicyRunner {
   const clock = o.clock ?? systemClock;
   const sleep = o.sleep ?? ((ms: number) => sleepReal(ms));
   const random = o.random ?? Math.random;
@@ -73,6 +81,11 @@ export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
     }
   };
 
+  return run;
+}
+
+export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
+  const run = policyRunner(o);
   return {
     abortAndRollbackChangeOrder: (id) =>
       run('AbortAndRollbackChangeOrder', CallKind.Abort, () => sae.abortAndRollbackChangeOrder(id)),
