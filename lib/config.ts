@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 
@@ -119,6 +120,15 @@ const baseSchema = z.object({
    * abort reserve out of the default 50.
    */
   GUARD_CALLS_PER_RUN: intFrom(15, 1, 1_000),
+  /**
+   * Guard: `inline` runs each finding through the core in the guard's own invocation; `fc-async` hands it
+   * to the consumer function as an async FC invocation with a task ID derived from the change order.
+   */
+  GUARD_DISPATCH: z.enum(['inline', 'fc-async']).default('inline'),
+  GUARD_CONSUMER_FUNCTION: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'must be an FC function name')
+    .default('sae-rollback-consumer'),
   /** Post-deploy bake window: an alarm this soon after a release succeeded rolls the app back (0 = off). */
   BAKE_WINDOW_SECONDS: intFrom(0, 0, 7 * 86_400),
   /** Policy: when either list is set, only these apps / apps of these namespaces are ever rolled back. */
@@ -167,6 +177,8 @@ export interface Config {
     maxBatchWaitMs: number;
     cloudMonitor: boolean;
     callsPerRun: number;
+    /** `fc-async`: the invoker settings (INVOKE_* variables) for the fan-out to the consumer. */
+    fanOut?: { consumerFunction: string; invoker: InvokerSettings };
   };
   /** 0: off. */
   bakeWindowMs: number;
@@ -268,6 +280,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatchWaitMs: e.GUARD_MAX_BATCH_WAIT_MINUTES * 60_000,
       cloudMonitor: e.GUARD_CLOUDMONITOR,
       callsPerRun: e.GUARD_CALLS_PER_RUN,
+      ...(e.GUARD_DISPATCH === 'fc-async'
+        ? { fanOut: { consumerFunction: e.GUARD_CONSUMER_FUNCTION, invoker: invokerSettings(cleaned) } }
+        : {}),
     },
     bakeWindowMs: e.BAKE_WINDOW_SECONDS * 1000,
     policy: {
@@ -278,4 +293,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dryRun: e.DRY_RUN,
     },
   };
+}
+
+/** The fan-out's invoker settings, with its problems reported like every other configuration error. */
+function invokerSettings(env: Record<string, string | undefined>): InvokerSettings {
+  try {
+    return loadInvokerSettings(env);
+  } catch (err) {
+    if (!(err instanceof InvokerConfigError)) throw err;
+    throw new ConfigError(`${err.message}\nGUARD_DISPATCH=fc-async needs these (see README, "FC fan-out").`);
+  }
 }

@@ -6,7 +6,9 @@ import { CmsClient } from './cms/client.js';
 import type { CmsApi } from './cms/types.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
+import { fanOutDispatch } from './guard/fan-out.js';
 import { type Dispatch, Guard } from './guard/index.js';
+import { createInvoker } from './invoke/config.js';
 import { MemoryStore } from './idempotency/memory-store.js';
 import { connectRedis } from './idempotency/redis.js';
 import { RedisStore } from './idempotency/redis-store.js';
@@ -120,8 +122,10 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     policy,
     directory,
   });
+  const fanOut = config.guard.fanOut;
   const dispatch: Dispatch =
     o.dispatch ??
+    (fanOut ? fanOutDispatch(createInvoker(fanOut.invoker, credentials), fanOut.consumerFunction) : undefined) ??
     (async (req, inv) => {
       const r = await processRequest(
         { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMS_ACTIONS } from '../../lib/cms/types.js';
 import { httpTriggerEvent } from '../../lib/dev/http-event.js';
 import { EVENTBRIDGE_ACTIONS } from '../../lib/notify/eventbridge-client.js';
+import { FC_ACTIONS } from '../../lib/invoke/types.js';
 import { MNS_ACTIONS } from '../../lib/notify/mns-client.js';
 import { SAE_APP_ACTIONS } from '../../lib/sae/app-types.js';
 import { SAE_ACTIONS } from '../../lib/sae/types.js';
@@ -27,6 +28,7 @@ describe('ram-policy.json (least privilege)', () => {
       ...CMS_ACTIONS.map((a) => `cms:${a}`),
       ...MNS_ACTIONS.map((a) => `mns:${a}`),
       ...EVENTBRIDGE_ACTIONS.map((a) => `eventbridge:${a}`),
+      ...FC_ACTIONS.map((a) => `fc:${a}`),
     ].sort();
     expect([...allowed].sort()).toEqual(used);
     for (const a of allowed) expect(a).not.toContain('*');
@@ -40,6 +42,11 @@ describe('ram-policy.json (least privilege)', () => {
   it('scopes EventBridge publishing to the outcome bus', () => {
     const eb = policy.Statement.find((s) => s.Action.includes('eventbridge:PutEvents'));
     expect(eb?.Resource).toBe('acs:eventbridge:*:*:eventbus/sae-rollback');
+  });
+
+  it('lets the guard invoke only the consumer (the fan-out)', () => {
+    const fc = policy.Statement.find((s) => s.Action.includes('fc:InvokeFunction'));
+    expect(fc?.Resource).toBe('acs:fc:*:*:functions/sae-rollback-consumer');
   });
 
   describe('what a real rollback calls', () => {
