@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
+import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 
 /**

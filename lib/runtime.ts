@@ -8,11 +8,11 @@ import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
 import { fanOutDispatch } from './guard/fan-out.js';
 import { type Dispatch, Guard } from './guard/index.js';
-import { createInvoker } from './invoke/config.js';
 import { MemoryStore } from './idempotency/memory-store.js';
 import { connectRedis } from './idempotency/redis.js';
 import { RedisStore } from './idempotency/redis-store.js';
 import type { Store } from './idempotency/store.js';
+import { createInvoker } from './invoke/config.js';
 import { createLogger, type Logger } from './log.js';
 import { DingTalkNotifier } from './notify/dingtalk.js';
 import { EventBridgeClient } from './notify/eventbridge-client.js';
@@ -125,7 +125,9 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
   const fanOut = config.guard.fanOut;
   const dispatch: Dispatch =
     o.dispatch ??
-    (fanOut ? fanOutDispatch(createInvoker(fanOut.invoker, credentials), fanOut.consumerFunction) : undefined) ??
+    (fanOut
+      ? fanOutDispatch(createInvoker(fanOut.invoker, credentials), fanOut.consumerFunction)
+      : undefined) ??
     (async (req, inv) => {
       const r = await processRequest(
         { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
