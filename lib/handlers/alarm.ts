@@ -16,6 +16,16 @@ export class RetryLaterError extends Error {
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 
 /**
+ * True when the event starts like an FC 3.0 HTTP-trigger envelope (`{"version":"v1","rawPath":…`) even
+ * though it could not be read whole (e.g. over the size limit): the caller is an HTTP client and gets a
+ * proper 400 rather than a bare object.
+ */
+function httpEnvelopePrefix(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 256).toString('latin1');
+  return /^\s*\{\s*"version"\s*:\s*"v1"\s*,\s*"rawPath"\s*:/.test(head);
+}
+
+/**
  * The alarm function: parse the event (CloudMonitor callback, ARMS/Alertmanager webhook, direct JSON
  * or ID — over the FC HTTP trigger or by direct invocation), run every record, publish, answer.
  * HTTP callers get 200 with the outcomes, 400 with the reason when nothing in the request can ever
@@ -48,7 +58,7 @@ export function createAlarmHandler(rt: Runtime) {
       };
     }
 
-    if (parsed.http) {
+    if (parsed.http || httpEnvelopePrefix(bytes)) {
       const statusCode = result.retry ? 503 : parsed.understood ? 200 : 400;
       return {
         statusCode,
