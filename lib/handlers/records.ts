@@ -25,6 +25,12 @@ export interface InvocationSummary {
   retry: boolean;
 }
 
+/**
+ * Rejections published one by one per invocation; the rest of a junk batch goes out as one summary, so
+ * a single request cannot make us publish hundreds of messages (each is still logged and answered).
+ */
+export const MAX_PUBLISHED_REJECTIONS = 10;
+
 /** The core's request for a normalized record: the dedupe key is the delivery ID. */
 export function toRollbackRequest(n: NormalizedRequest): RollbackRequest {
   return {
@@ -46,6 +52,8 @@ export async function handleRecords(
   inv: InvocationInfo,
 ): Promise<InvocationSummary> {
   const summary: InvocationSummary = { outcomes: [], ignored: [], guard: [], retry: false };
+  let rejections = 0;
+  const unpublished: NormalizedRequest[] = [];
   for (const n of records) {
     const log = {
       fcRequestId: inv.fcRequestId,
@@ -84,7 +92,8 @@ export async function handleRecords(
               toRollbackRequest(n),
               inv,
             )
-          : await reportRejected(rt, n, inv);
+          : await reportRejected(rt, n, inv, ++rejections <= MAX_PUBLISHED_REJECTIONS);
+      if (n.disposition === 'reject' && rejections > MAX_PUBLISHED_REJECTIONS) unpublished.push(n);
       summary.retry ||= processed.retry;
       const o = processed.outcome;
       summary.outcomes.push({
@@ -111,12 +120,18 @@ export async function handleRecords(
       });
     }
   }
+  const first = unpublished[0];
+  if (first) {
+    const reason = `${unpublished.length} more records of this event were rejected (each is in the log); the first: ${first.reason}`;
+    const outcome = rt.core.rejected(first.source, reason, first.receivedAt, inv, `${first.dedupeKey}:rest`);
+    await publishAll(rt.notifiers, outcome);
+  }
   return summary;
 }
 
-async function reportRejected(rt: Runtime, n: NormalizedRequest, inv: InvocationInfo) {
+async function reportRejected(rt: Runtime, n: NormalizedRequest, inv: InvocationInfo, publish: boolean) {
   const outcome = rt.core.rejected(n.source, n.reason, n.receivedAt, inv, n.dedupeKey);
-  const publications = await publishAll(rt.notifiers, outcome);
+  const publications = publish ? await publishAll(rt.notifiers, outcome) : [];
   rt.logger.warn('decision', {
     fcRequestId: inv.fcRequestId,
     outcome: outcome.outcome,
