@@ -135,7 +135,13 @@ function parseText(raw: string, ctx: Ctx, jsonString = false): NormalizedRequest
     // An ID-looking string is an ID. Base64 has no '-', and real SAE IDs (UUIDs) have several, so it
     // is decoded only when it yields JSON or an ID with a '-' (e.g. an ID an MNS SDK Base64-encoded).
     const decodedId = decoded !== undefined && isBareId(decoded.trim()) && decoded.includes('-');
-    if (decoded !== undefined && (decodedId || (looksLikeJson(decoded) && parseJson(decoded, 'x').ok))) {
+    const decodedForm = decoded !== undefined ? parseForm(decoded.trim()) : undefined;
+    const formUnderstood =
+      decodedForm !== undefined && (looksCloudMonitor(decodedForm) || hasIdKey(decodedForm));
+    if (
+      decoded !== undefined &&
+      (decodedId || formUnderstood || (looksLikeJson(decoded) && parseJson(decoded, 'x').ok))
+    ) {
       return parseText(decoded, enter(ctx, 'base64', ''));
     }
     return [parsePlainId(t, ctx)];

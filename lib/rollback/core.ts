@@ -344,6 +344,7 @@ export class RollbackCore {
     let appName: string | undefined;
     let resolvedApp = appId;
     let undo: (() => Promise<void>) | undefined;
+    let abortSent = false;
     try {
       const co = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId));
       appName = co.appName;
@@ -376,6 +377,13 @@ export class RollbackCore {
           const verdict = await this.#bakeCheck(co.appId, changeOrderId, undefined, false, x);
           if (verdict.eligible) return this.#bakeAct(co.appId, changeOrderId, verdict, changes, x, appName);
         }
+        if (co.status === ChangeOrderStatus.Terminated && (await this.#abortMayHaveLanded(changeOrderId))) {
+          return finish({
+            ...base,
+            outcome: 'aborted',
+            summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} and rolled the app back (confirmed now: an earlier delivery's abort landed but its answer was lost).`,
+          });
+        }
         return finish({
           ...base,
           outcome: 'already-finished',
@@ -403,6 +411,7 @@ export class RollbackCore {
           summary: `Dry run: would have aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}) and rolled the app back. Nothing was changed.`,
         });
       }
+      abortSent = true;
       await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
       return finish({
         ...base,
@@ -410,8 +419,16 @@ export class RollbackCore {
         summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (was ${describeStatus(co.status)}) and rolled the app back.`,
       });
     } catch (err) {
-      // No rollback happened: give the cool-down and the cap slot back.
-      await undo?.().catch(() => undefined);
+      if (abortSent && abortAmbiguous(err)) {
+        // SAE may have run the abort and lost the answer (5xx, reset, timeout): remember that, so the
+        // redelivery that finds the change order terminated says `aborted`, and keep the valves' slots.
+        await this.#store
+          .putValue(abortAttemptKey(changeOrderId), String(this.#clock.now()), this.#retentionMs)
+          .catch(() => undefined);
+      } else {
+        // No rollback happened: give the cool-down and the cap slot back.
+        await undo?.().catch(() => undefined);
+      }
       const base = {
         changeOrderId,
         ...(resolvedApp ? { appId: resolvedApp } : {}),
@@ -426,6 +443,10 @@ export class RollbackCore {
       }
       return finish({ ...base, ...failure(err, `change order ${changeOrderId}`) });
     }
+  }
+
+  async #abortMayHaveLanded(changeOrderId: string): Promise<boolean> {
+    return (await this.#store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined)) !== undefined;
   }
 
   /** The store key of a change order's record; dry-run decisions never share records with real ones. */
@@ -706,4 +727,25 @@ function failure(err: unknown, what: string): Draft {
     };
   }
   return { outcome: 'failed-permanent', summary: `SAE refused ${what}: ${detail}.`, reason: err.message };
+}
+
+/** Where an abort whose answer was lost is remembered (see `#act`). */
+function abortAttemptKey(changeOrderId: string): string {
+  return `sae-rollback:abort-sent:${changeOrderId}`;
+}
+
+/**
+ * A failed abort that SAE may nevertheless have run: retryable, and not one of the answers that prove the
+ * request never ran (refused at the gateway, never sent, no budget token, expired credentials).
+ */
+function abortAmbiguous(err: unknown): boolean {
+  if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
+  const neverRan = [
+    'ECONNREFUSED',
+    'Budget.Exhausted',
+    'InvalidSecurityToken.Expired',
+    'InvalidTimeStamp.Expired',
+    'SignatureNonceUsed',
+  ];
+  return !err.code.startsWith('Throttling') && !neverRan.includes(err.code);
 }

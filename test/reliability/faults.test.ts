@@ -193,11 +193,12 @@ describe('fault suite: SAE and MNS faults, redelivered until accepted', () => {
       s.sae.callsTo('AbortAndRollbackChangeOrder').filter((c) => c.query.ChangeOrderId === co),
     ).toHaveLength(1);
     expect(landed(s, co)).toHaveLength(1);
-    // The response was lost, so this delivery cannot know the abort was its own: it reports what SAE says.
-    expect(run.final.counts).toEqual({ 'already-finished': 1 });
+    // The response was lost, but the first delivery remembered it had sent the abort: the redelivery
+    // finds the change order terminated and reports it as ours.
+    expect(run.final.counts).toEqual({ aborted: 1 });
     expect(published(s, co).map((o) => [o.outcome, o.changeOrderStatus])).toEqual([
       ['failed-retryable', undefined],
-      ['already-finished', 6],
+      ['aborted', 6],
     ]);
   });
 
