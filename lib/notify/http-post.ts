@@ -1,5 +1,5 @@
 /**
- * One HTTP POST under a single deadline, shared by the DingTalk and webhook notifiers. node:http rather than
+ * One HTTP POST under a single deadline, shared by the MNS, DingTalk and webhook notifiers. node:http rather than
  * fetch for the same reason as the MNS client: one timer covers connect + send + read, and our own deadline is
  * never confused with a peer reset. Errors thrown here never contain the URL (its query may hold a token).
  */
@@ -24,7 +24,7 @@ export class ResponseTooLarge extends Error {
   override readonly name = 'ResponseTooLarge';
 }
 
-/** Answers from DingTalk and from webhook receivers are tiny; a huge one is not worth buffering. */
+/** Answers from MNS, DingTalk and webhook receivers are tiny; a huge one is not worth buffering. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
 
 /** Sends `payload` once. Rejects with {@link DeadlineExceeded}, {@link ResponseTooLarge} or a Node network error. */

@@ -12,12 +12,10 @@
  * Here credentials are fetched per publish, bodies are escaped, errors are {@link NotifyError}s with a
  * `retryable` verdict, and one deadline covers connect + send + read.
  */
-import type { IncomingHttpHeaders } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import { MnsClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { DeadlineExceeded, type PostResponse, postOnce, ResponseTooLarge } from './http-post.js';
 import { mnsBodyMd5, mnsContentMd5, mnsSignature, mnsStringToSign } from './mns-signature.js';
 import { escapeXmlText, findIllegalXmlChar, looksLikeXml, readXmlElementText, xmlRootName } from './xml.js';
 
@@ -66,8 +64,6 @@ export const MNS_ACTIONS = ['PublishMessage'] as const;
 export const MNS_API_VERSION = '2015-06-06';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-/** Responses are a few hundred bytes; anything huge is not MNS and must not exhaust memory. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
 const CONTENT_TYPE = 'text/xml;charset=utf-8';
 const XMLNS = 'http://mns.aliyuncs.com/doc/v1/';
 
@@ -180,9 +176,9 @@ export class MnsTopicClient {
     if (creds.securityToken !== undefined) headers['security-token'] = creds.securityToken;
 
     const url = new URL(resource, this.#endpoint);
-    let res: RawResponse;
+    let res: PostResponse;
     try {
-      res = await sendOnce(url, headers, payload, this.#timeoutMs);
+      res = await postOnce(url, headers, payload, this.#timeoutMs);
     } catch (e) {
       throw transportError(e, topic, this.#timeoutMs);
     }
@@ -267,73 +263,6 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** Marker for our own deadline, so it is never confused with a server-side reset. */
-class DeadlineExceeded extends Error {
-  override readonly name = 'DeadlineExceeded';
-}
-
-class ResponseTooLarge extends Error {
-  override readonly name = 'ResponseTooLarge';
-}
-
-/**
- * One HTTP exchange under a single deadline. node:http rather than fetch: its `timeout` options cover only
- * socket idleness, and fetch's AbortSignal does not distinguish "our deadline" from a peer reset cleanly.
- */
-function sendOnce(
-  url: URL,
-  headers: Record<string, string>,
-  payload: Buffer,
-  timeoutMs: number,
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          settle(() => reject(new ResponseTooLarge(`response exceeded ${MAX_RESPONSE_BYTES} bytes`)));
-          req.destroy();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        settle(() =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        ),
-      );
-      res.on('error', (e) => settle(() => reject(e)));
-      res.on('aborted', () => settle(() => reject(new Error('response aborted by peer'))));
-    });
-    const timer = setTimeout(() => {
-      settle(() => reject(new DeadlineExceeded(`no complete response within ${timeoutMs} ms`)));
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (e) => settle(() => reject(e)));
-    req.end(payload);
-  });
-}
-
 function transportError(e: unknown, topic: string, timeoutMs: number): NotifyError {
   if (e instanceof DeadlineExceeded) {
     return new NotifyError(
@@ -372,7 +301,7 @@ function transportError(e: unknown, topic: string, timeoutMs: number): NotifyErr
 }
 
 function interpretResponse(
-  res: RawResponse,
+  res: PostResponse,
   topic: string,
   body: string,
   secrets: string[],
@@ -425,7 +354,7 @@ function interpretResponse(
 }
 
 function httpError(
-  res: RawResponse,
+  res: PostResponse,
   topic: string,
   headerRequestId: string | undefined,
   secrets: string[],
