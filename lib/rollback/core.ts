@@ -8,7 +8,7 @@ import type { Policy, Verdict } from '../policy/policy.js';
 import type { Valves } from '../policy/valves.js';
 import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
-import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
+import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
 import {
   type ApplicationStatus,
@@ -26,6 +26,7 @@ import {
   previousVersion,
   versionLabel,
 } from './bake.js';
+import { abortAmbiguous, abortAttemptKey, type Draft, failure, label, refusedDraft } from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
@@ -85,13 +86,6 @@ export interface Decision {
   /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
   delivered?: string[];
 }
-
-type Draft = Omit<
-  Outcome,
-  'schemaVersion' | 'messageId' | 'sae' | 'receivedAt' | 'decidedAt' | 'retryable'
-> & {
-  retryable?: boolean;
-};
 
 /**
  * The decision core: request → (resolve app → change order) → claim → inspect → abort → outcome.
@@ -678,74 +672,6 @@ export class RollbackCore {
   }
 }
 
-/** A policy refusal as an outcome draft. */
-function refusedDraft(verdict: Extract<Verdict, { ok: false }>, what: string): Draft {
-  return {
-    outcome: 'refused',
-    summary: `Refused to roll back ${what}: the rollback policy (${verdict.rule}) does not allow it.`,
-    reason: verdict.reason,
-  };
-}
-
 function fresh(outcome: Outcome): Decision {
   return { outcome, publish: outcome };
-}
-
-function label(appId: string, appName: string | undefined): string {
-  return appName ? `app ${appName} (${appId})` : `app ${appId}`;
-}
-
-/** Maps a classified SAE error to an outcome draft with a reason an operator can act on. */
-function failure(err: unknown, what: string): Draft {
-  if (!(err instanceof SaeError)) {
-    return {
-      outcome: 'failed-retryable',
-      summary: `Unexpected error while ${what}; will retry.`,
-      reason: String(err),
-    };
-  }
-  const detail = `${err.code}${err.httpStatus ? ` (HTTP ${err.httpStatus})` : ''}`;
-  if (err.kind === SaeErrorKind.Retryable) {
-    return {
-      outcome: 'failed-retryable',
-      summary: `SAE could not handle ${what} right now: ${detail}; will retry.`,
-      reason: err.message,
-    };
-  }
-  if (err.reason === SaeErrorReason.NotFound) {
-    return {
-      outcome: 'not-found',
-      summary: `SAE does not know ${what}: ${detail}.`,
-      reason: 'Check the ID in the alarm or event; it must exist in the configured region.',
-    };
-  }
-  if (err.reason === SaeErrorReason.Forbidden) {
-    return {
-      outcome: 'forbidden',
-      summary: `Not allowed to act on ${what}: ${detail}.`,
-      reason: `Grant the function's RAM role sae:${err.action} on the app (see ram-policy.json).`,
-    };
-  }
-  return { outcome: 'failed-permanent', summary: `SAE refused ${what}: ${detail}.`, reason: err.message };
-}
-
-/** Where an abort whose answer was lost is remembered (see `#act`). */
-function abortAttemptKey(changeOrderId: string): string {
-  return `sae-rollback:abort-sent:${changeOrderId}`;
-}
-
-/**
- * A failed abort that SAE may nevertheless have run: retryable, and not one of the answers that prove the
- * request never ran (refused at the gateway, never sent, no budget token, expired credentials).
- */
-function abortAmbiguous(err: unknown): boolean {
-  if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
-  const neverRan = [
-    'ECONNREFUSED',
-    'Budget.Exhausted',
-    'InvalidSecurityToken.Expired',
-    'InvalidTimeStamp.Expired',
-    'SignatureNonceUsed',
-  ];
-  return !err.code.startsWith('Throttling') && !neverRan.includes(err.code);
 }
