@@ -410,7 +410,7 @@ export class RollbackCore {
       return finish({
         ...base,
         outcome: 'aborted',
-        summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (was ${describeStatus(co.status)}) and rolled the app back.`,
+        summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (was ${describeStatus(co.status)}${co.subStatus === 1 ? ' with an exception' : ''}) and rolled the app back.`,
       });
     } catch (err) {
       if (abortSent && abortAmbiguous(err)) {
