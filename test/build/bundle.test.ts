@@ -20,6 +20,23 @@ describe('dist/alarm bundle', () => {
   }, 60_000);
   afterAll(() => s.close());
 
+  it.each(['alarm', 'consumer', 'guard'])(
+    'dist/%s loads as CommonJS in a fresh process with a handler',
+    async (fn) => {
+      const script = `const m = require(${JSON.stringify(`${root}dist/`)} + process.argv[1] + '/index.js');
+      process.stdout.write(typeof m.handler);`;
+      const { stdout } = await run('node', ['-e', script, fn], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          SAE_REGION: 'cn-hangzhou',
+          MNS_ACCOUNT_ID: '1234567890123456',
+          LOG_LEVEL: 'error',
+        },
+      });
+      expect(stdout).toBe('function');
+    },
+  );
+
   it('loads as CommonJS in a fresh process and aborts through the emulators', async () => {
     expect(existsSync(`${root}dist/alarm/index.js.map`)).toBe(true);
     s.sae.seedApp({ appId: 'bundle-app-1', versions: ['v1', 'v2'] });
