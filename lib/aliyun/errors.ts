@@ -1,7 +1,7 @@
 /**
- * Classifying what `callApi` throws, for any Alibaba Cloud POP product: the same shapes and rules
- * lib/sae/errors.ts applies to SAE (whose behaviour this file does not change), generalised so other
- * adapters (CloudMonitor) classify their errors once, the same way.
+ * Classifying what `callApi` throws, for any Alibaba Cloud POP product: the error shapes of
+ * openapi-client and the gateway-level codes. SAE (lib/sae/errors.ts) and CloudMonitor (lib/cms/errors.ts)
+ * layer their own codes on top, so every product classifies its errors once, the same way.
  */
 
 /** Same values as `SaeErrorKind`, so callers can treat SAE and other errors alike. */
