@@ -18,13 +18,11 @@ import type { Outcome } from '../rollback/outcome.js';
 import { renderDingTalkMarkdown } from './dingtalk-markdown.js';
 import { NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import {
-  DeadlineExceeded,
-  errnoOf,
   type PostResponse,
   parseHttpEndpoint,
   postOnce,
-  ResponseTooLarge,
   redactSecrets,
+  transportFailure,
 } from './http-post.js';
 import type { Notifier } from './notifier.js';
 
@@ -186,28 +184,13 @@ function interpret(res: PostResponse, secrets: readonly string[]): void {
 }
 
 function transportError(e: unknown, timeoutMs: number, secrets: readonly string[]): NotifyError {
-  if (e instanceof DeadlineExceeded) {
-    return new NotifyError(`DingTalk robot send timed out after ${timeoutMs} ms (connect + read)`, {
-      channel: NotifyChannel.dingtalk,
-      kind: NotifyErrorKind.timeout,
-      code: DingTalkClientErrorCode.timeout,
-      retryable: true,
-      cause: e,
-    });
-  }
-  const tooLarge = e instanceof ResponseTooLarge;
-  const errno = errnoOf(e);
-  const detail = redactSecrets(e instanceof Error ? e.message : String(e), secrets);
-  return new NotifyError(
-    `DingTalk robot send failed: ${tooLarge ? 'protocol' : 'network'} error${errno ? ` ${errno}` : ''}: ${detail}`,
-    {
-      channel: NotifyChannel.dingtalk,
-      kind: tooLarge ? NotifyErrorKind.protocol : NotifyErrorKind.network,
-      code: tooLarge ? DingTalkClientErrorCode.malformedResponse : DingTalkClientErrorCode.network,
-      retryable: true,
-      cause: e,
-    },
-  );
+  return transportFailure(e, {
+    channel: NotifyChannel.dingtalk,
+    what: 'DingTalk robot send',
+    timeoutMs,
+    secrets,
+    codes: DingTalkClientErrorCode,
+  });
 }
 
 function invalidConfig(message: string): NotifyError {

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { type NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 
 /** What came back. `body` is decoded as UTF-8. */
 export interface PostResponse {
@@ -108,4 +109,49 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
   return out;
+}
+
+/** The client codes a channel uses for transport failures. */
+export interface TransportCodes {
+  timeout: string;
+  network: string;
+  malformedResponse: string;
+}
+
+/**
+ * A failed POST as a {@link NotifyError}: our deadline, an oversize answer, or a network error — all
+ * retryable. `what` starts the message ("DingTalk robot send"); secrets echoed in the cause are masked.
+ */
+export function transportFailure(
+  e: unknown,
+  o: {
+    channel: NotifyChannel;
+    what: string;
+    timeoutMs: number;
+    secrets: readonly string[];
+    codes: TransportCodes;
+  },
+): NotifyError {
+  if (e instanceof DeadlineExceeded) {
+    return new NotifyError(`${o.what} timed out after ${o.timeoutMs} ms (connect + read)`, {
+      channel: o.channel,
+      kind: NotifyErrorKind.timeout,
+      code: o.codes.timeout,
+      retryable: true,
+      cause: e,
+    });
+  }
+  const tooLarge = e instanceof ResponseTooLarge;
+  const errno = errnoOf(e);
+  const detail = redactSecrets(e instanceof Error ? e.message : String(e), o.secrets);
+  return new NotifyError(
+    `${o.what} failed: ${tooLarge ? 'protocol' : 'network'} error${errno ? ` ${errno}` : ''}: ${detail}`,
+    {
+      channel: o.channel,
+      kind: tooLarge ? NotifyErrorKind.protocol : NotifyErrorKind.network,
+      code: tooLarge ? o.codes.malformedResponse : o.codes.network,
+      retryable: true,
+      cause: e,
+    },
+  );
 }

@@ -17,15 +17,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { registerSecret } from '../log.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
-import {
-  DeadlineExceeded,
-  errnoOf,
-  type PostResponse,
-  parseHttpEndpoint,
-  postOnce,
-  ResponseTooLarge,
-  redactSecrets,
-} from './http-post.js';
+import { type PostResponse, parseHttpEndpoint, postOnce, transportFailure } from './http-post.js';
 import type { Notifier } from './notifier.js';
 
 /** Header names, lower-case as Node exposes them. */
@@ -191,28 +183,13 @@ function transportError(
   timeoutMs: number,
   secrets: readonly string[],
 ): NotifyError {
-  if (e instanceof DeadlineExceeded) {
-    return new NotifyError(`webhook delivery to ${where} timed out after ${timeoutMs} ms (connect + read)`, {
-      channel: NotifyChannel.webhook,
-      kind: NotifyErrorKind.timeout,
-      code: WebhookClientErrorCode.timeout,
-      retryable: true,
-      cause: e,
-    });
-  }
-  const tooLarge = e instanceof ResponseTooLarge;
-  const errno = errnoOf(e);
-  const detail = redactSecrets(e instanceof Error ? e.message : String(e), secrets);
-  return new NotifyError(
-    `webhook delivery to ${where} failed: ${tooLarge ? 'protocol' : 'network'} error${errno ? ` ${errno}` : ''}: ${detail}`,
-    {
-      channel: NotifyChannel.webhook,
-      kind: tooLarge ? NotifyErrorKind.protocol : NotifyErrorKind.network,
-      code: tooLarge ? WebhookClientErrorCode.malformedResponse : WebhookClientErrorCode.network,
-      retryable: true,
-      cause: e,
-    },
-  );
+  return transportFailure(e, {
+    channel: NotifyChannel.webhook,
+    what: `webhook delivery to ${where}`,
+    timeoutMs,
+    secrets,
+    codes: WebhookClientErrorCode,
+  });
 }
 
 function invalidConfig(message: string): NotifyError {
