@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
+import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
 
 /**
  * Every setting, read once at cold start from the environment. A bad value fails fast with the
@@ -138,11 +139,16 @@ const baseSchema = z.object({
   POLICY_OPT_OUT_APP_IDS: appIds,
   /** Policy: alarms below this severity are refused (unset: no minimum). */
   POLICY_MIN_SEVERITY: z.enum(['INFO', 'WARN', 'CRITICAL']).optional(),
+  /** Policy: with a minimum severity, also act on alarms that carry no severity at all. */
+  POLICY_ALLOW_UNRATED: bool('false'),
   /** Policy: every read runs, no mutating call is made; outcomes say what would have happened. */
   DRY_RUN: bool('false'),
 });
 
-export const configSchema = baseSchema.extend(notifyEnvSchema.shape).extend(authEnvSchema.shape);
+export const configSchema = baseSchema
+  .extend(notifyEnvSchema.shape)
+  .extend(authEnvSchema.shape)
+  .extend(releaseEnvSchema.shape);
 
 export interface Config {
   regionId: string;
@@ -187,8 +193,11 @@ export interface Config {
     allowNamespaceIds: string[];
     optOutAppIds: string[];
     minSeverity: 'INFO' | 'WARN' | 'CRITICAL' | undefined;
+    allowUnrated: boolean;
     dryRun: boolean;
   };
+  /** Which change orders are releases to abort, and when evidence is about them. */
+  rules: ReleaseRules;
 }
 
 export class ConfigError extends Error {
@@ -290,8 +299,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowNamespaceIds: e.POLICY_ALLOW_NAMESPACE_IDS,
       optOutAppIds: e.POLICY_OPT_OUT_APP_IDS,
       minSeverity: e.POLICY_MIN_SEVERITY,
+      allowUnrated: e.POLICY_ALLOW_UNRATED,
       dryRun: e.DRY_RUN,
     },
+    rules: releaseRulesFrom(e),
   };
 }
 

@@ -121,6 +121,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     bakeWindowMs: config.bakeWindowMs,
     policy,
     directory,
+    rules: config.rules,
   });
   const fanOut = config.guard.fanOut;
   const dispatch: Dispatch =

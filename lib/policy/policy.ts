@@ -25,6 +25,8 @@ export interface PolicySettings {
   optOutAppIds: readonly string[];
   /** Alarms below this are refused; undefined: no minimum. */
   minSeverity?: Severity | undefined;
+  /** With a minimum set: alarms from an alerting source that carry no severity pass too. Default false. */
+  allowUnrated?: boolean;
   /** Every read runs; no mutating call is made. */
   dryRun: boolean;
 }
@@ -59,6 +61,15 @@ export function normalizeSeverity(raw: string): Severity | undefined {
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+/** Sources whose alarms are rated: CloudMonitor, Alertmanager/ARMS, and the guard's CloudMonitor rules. */
+function isAlertingSource(alarm: Alarm): boolean {
+  return (
+    alarm.source === 'cloudmonitor' ||
+    alarm.source === 'alertmanager' ||
+    (alarm.source === 'guard' && !!alarm.ruleId)
+  );
+}
 
 export class Policy {
   readonly settings: PolicySettings;
@@ -112,10 +123,22 @@ export class Policy {
     return ns !== undefined && this.#allowNamespaces.has(ns) ? { ok: true } : this.#notListed(appId, ns);
   }
 
-  /** Whether the alarm is severe enough. Requests without a severity (direct, guard) pass. */
+  /**
+   * Whether the alarm is severe enough. Requests that are not alarms (direct, the guard's own
+   * conditions, SAE events) pass; an alarm from an alerting source without a severity is refused when a
+   * minimum is set, unless unrated alarms are allowed on purpose.
+   */
   severity(alarm: Alarm): Verdict {
     const min = this.settings.minSeverity;
-    if (!min || alarm.severity === undefined || alarm.severity.trim() === '') return { ok: true };
+    if (!min) return { ok: true };
+    if (alarm.severity === undefined || alarm.severity.trim() === '') {
+      if (this.settings.allowUnrated || !isAlertingSource(alarm)) return { ok: true };
+      return {
+        ok: false,
+        rule: 'severity',
+        reason: `severity: the ${alarm.source} alarm carries no severity, and POLICY_MIN_SEVERITY is ${min}; an unrated alarm is not acted on. Give the rule a level (CloudMonitor triggerLevel, a severity label on the Alertmanager/ARMS rule) or set POLICY_ALLOW_UNRATED=true.`,
+      };
+    }
     const level = normalizeSeverity(alarm.severity);
     if (level === undefined) {
       return {

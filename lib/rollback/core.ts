@@ -12,6 +12,7 @@ import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
 import {
   type ApplicationStatus,
+  type ChangeOrder,
   ChangeOrderStatus,
   describeStatus,
   type SaeApi,
@@ -26,8 +27,27 @@ import {
   previousVersion,
   versionLabel,
 } from './bake.js';
-import { abortAmbiguous, abortAttemptKey, type Draft, failure, label, refusedDraft } from './drafts.js';
+import {
+  abortAmbiguous,
+  abortAttemptKey,
+  type Draft,
+  failure,
+  label,
+  notReleaseKey,
+  refusedDraft,
+  releaseRefusalDraft,
+  typeKey,
+} from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
+import {
+  changeOrderRefusal,
+  DEFAULT_RELEASE_RULES,
+  evidenceKey,
+  mayAbortType,
+  preReleaseRefusal,
+  type ReleaseRules,
+  staleAlarmRefusal,
+} from './release-rules.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
 export interface RollbackCoreOptions {
@@ -60,10 +80,13 @@ export interface RollbackCoreOptions {
   policy?: Policy;
   /** Namespace → apps, for the namespace allowlist; default one over `store`. */
   directory?: AppDirectory;
+  /** Which change orders are releases to abort, and when evidence is about them (release-rules.ts). */
+  rules?: ReleaseRules;
 }
 
 /** What the policy and the bake window need inside one decision. */
 interface Ctx {
+  req: RollbackRequest;
   sae: SaeApi;
   app: SaeAppApi | undefined;
   call: Call;
@@ -72,6 +95,12 @@ interface Ctx {
   workUntil: number;
   /** The change order RollbackApplication started, to be remembered too (never aborted by us later). */
   started?: string;
+  /**
+   * A decision that did nothing because of a condition that may pass (the evidence, a release not yet
+   * started): kept under the condition's own key, never the change order's, so a later decision that
+   * would act is not blocked — while repeats of the same condition are duplicates.
+   */
+  note?: { key: string; ttlMs: number };
 }
 
 type Call = <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>;
@@ -109,6 +138,7 @@ export class RollbackCore {
   readonly #policy: Policy | undefined;
   readonly #directory: AppDirectory;
   readonly #facts: ChangeOrderFactsCache;
+  readonly #rules: ReleaseRules;
 
   constructor(opts: RollbackCoreOptions) {
     this.#sae = opts.sae;
@@ -126,6 +156,7 @@ export class RollbackCore {
     this.#policy = opts.policy;
     this.#directory = opts.directory ?? new AppDirectory({ store: opts.store });
     this.#facts = new ChangeOrderFactsCache({ store: opts.store, ttlMs: this.#retentionMs });
+    this.#rules = opts.rules ?? DEFAULT_RELEASE_RULES;
     const ttlMs = opts.resolutionTtlMs ?? 10_000;
     this.#cache =
       ttlMs > 0 ? new ResolutionCache({ store: opts.store, ttlMs, clock: this.#clock }) : undefined;
@@ -172,7 +203,7 @@ export class RollbackCore {
           })
         : this.#app;
     try {
-      return await this.#decide(req, inv, { sae, app, call, finish, trace, workUntil });
+      return await this.#decide(req, inv, { req, sae, app, call, finish, trace, workUntil });
     } catch (err) {
       // Not an SAE answer (those become outcomes where they happen): in practice the store (Redis)
       // failed before anything was acted on. No claim means no abort, so a redelivery is safe.
@@ -194,6 +225,16 @@ export class RollbackCore {
     // The policy, on what the request itself says: before any SAE call about it.
     const refusal = await this.#admitRequest(req, inv, x);
     if (refusal) return refusal;
+    // Stale evidence (a backlog, a repeat of an old alert) is refused before any SAE call.
+    const stale = staleAlarmRefusal(req.alarm, this.#clock.now(), this.#rules);
+    if (stale) {
+      const target = req.changeOrderId ?? `app:${req.appId ?? '-'}`;
+      const outcome = finish({
+        ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
+        ...releaseRefusalDraft(stale),
+      });
+      return this.#noted(req, inv, x, evidenceKey(target, req.alarm), outcome, this.#retentionMs);
+    }
     let bake: Extract<BakeVerdict, { eligible: true }> | undefined;
 
     let changeOrderId = req.changeOrderId;
@@ -261,6 +302,14 @@ export class RollbackCore {
       }
     }
 
+    // A change order already seen not to be a release: answered from the store, no SAE call.
+    const knownType = await this.#store.getValue(typeKey(changeOrderId));
+    if (knownType !== undefined && !mayAbortType(knownType, this.#rules, req.allowTypes ?? [])) {
+      const stored = await this.#store.get(notReleaseKey(changeOrderId));
+      if (stored)
+        return this.#duplicate(req, inv, trace, changeOrderId, stored, notReleaseKey(changeOrderId));
+    }
+
     const key = this.#key(changeOrderId);
     const now = this.#clock.now();
     const claimMs = inv.deadline && inv.deadline > now ? inv.deadline - now + 1_000 : this.#defaultClaimMs;
@@ -286,10 +335,16 @@ export class RollbackCore {
         await this.#store.release(key, claim.token);
         return fresh(outcome);
       }
+      if (x.note) {
+        await this.#store.release(key, claim.token);
+        return await this.#noted(req, inv, x, x.note.key, outcome, x.note.ttlMs);
+      }
+      // Dry-run records have keys of their own: they last as long as the mode (and a real one).
       const ttl =
         outcome.outcome === 'aborted' ||
         outcome.outcome === 'already-finished' ||
-        outcome.outcome === 'rolled-back-application'
+        outcome.outcome === 'rolled-back-application' ||
+        outcome.outcome === 'dry-run'
           ? this.#retentionMs
           : this.#failureRetentionMs;
       if (x.started) await this.#rememberStarted(x.started, outcome);
@@ -350,6 +405,8 @@ export class RollbackCore {
         changeOrderStatus: co.status,
       };
       if (appId && co.appId !== appId) {
+        // About this request, not the change order: a genuine alarm for its own app is never blocked.
+        x.note = { key: `sae-rollback:mismatch:${appId}:${changeOrderId}`, ttlMs: this.#failureRetentionMs };
         return finish({
           ...base,
           outcome: 'failed-permanent',
@@ -360,29 +417,34 @@ export class RollbackCore {
       if (!appId && this.#policy) {
         // A request naming only the change order: its app is known only now, before any mutating call.
         const verdict = await this.#policy.app(co.appId, this.#namespaceFinder(co.appId, x));
-        if (!verdict.ok)
+        if (!verdict.ok) {
+          x.note = {
+            key: `sae-rollback:refused:${verdict.rule}:co:${changeOrderId}`,
+            ttlMs: this.#retentionMs,
+          };
           return finish({ ...base, ...refusedDraft(verdict, `change order ${changeOrderId}`) });
+        }
       }
-      if (TERMINAL_STATUSES.has(co.status)) {
-        if (
-          this.#bakeWindowMs > 0 &&
-          (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
-        ) {
-          const verdict = await this.#bakeCheck(co.appId, changeOrderId, undefined, false, x);
-          if (verdict.eligible) return this.#bakeAct(co.appId, changeOrderId, verdict, changes, x, appName);
-        }
-        if (co.status === ChangeOrderStatus.Terminated && (await this.#abortMayHaveLanded(changeOrderId))) {
-          return finish({
-            ...base,
-            outcome: 'aborted',
-            summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} and rolled the app back (confirmed now: an earlier delivery's abort landed but its answer was lost).`,
-          });
-        }
-        return finish({
-          ...base,
-          outcome: 'already-finished',
-          summary: `Change order ${changeOrderId} of ${label(co.appId, appName)} already ${describeStatus(co.status)}; nothing to abort.`,
-        });
+      if (TERMINAL_STATUSES.has(co.status)) return await this.#finished(co, changes, x);
+      if (co.coTypeCode) {
+        await this.#store
+          .putValue(typeKey(changeOrderId), co.coTypeCode, this.#retentionMs)
+          .catch(() => undefined);
+      }
+      const rule =
+        changeOrderRefusal(co, label(co.appId, appName), this.#rules, x.req.allowTypes) ??
+        preReleaseRefusal(x.req.alarm, co, this.#rules);
+      if (rule) {
+        x.note = {
+          key:
+            rule.rule === 'change-type'
+              ? notReleaseKey(changeOrderId)
+              : rule.rule === 'not-started'
+                ? `sae-rollback:not-started:${changeOrderId}:${co.status}`
+                : evidenceKey(changeOrderId, x.req.alarm),
+          ttlMs: this.#retentionMs,
+        };
+        return finish({ ...base, ...releaseRefusalDraft(rule) });
       }
       if (this.#valves) {
         const admission = await this.#valves.admit({ appId: co.appId, changeOrderId, changes });
@@ -407,10 +469,14 @@ export class RollbackCore {
       }
       abortSent = true;
       await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
+      const was = `was ${describeStatus(co.status)}${co.subStatus === 1 ? ' with an exception' : ''}`;
       return finish({
         ...base,
         outcome: 'aborted',
-        summary: `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (was ${describeStatus(co.status)}${co.subStatus === 1 ? ' with an exception' : ''}) and rolled the app back.`,
+        summary:
+          co.supportRollback === false
+            ? `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${was}); SAE says it cannot be rolled back (SupportRollback: false), so the abort only stopped it — the app was NOT rolled back. Check its instances and redeploy the previous version by hand.`
+            : `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${was}) and rolled the app back.`,
       });
     } catch (err) {
       if (abortSent && abortAmbiguous(err)) {
@@ -429,6 +495,13 @@ export class RollbackCore {
         ...(appName ? { appName } : {}),
       };
       if (err instanceof SaeError && err.kind === SaeErrorKind.AlreadyDone) {
+        if (abortSent && this.#bakeWindowMs > 0) {
+          // It finished while we were aborting it: decide again from its final state (the bake window).
+          const final = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId)).catch(
+            () => undefined,
+          );
+          if (final && TERMINAL_STATUSES.has(final.status)) return this.#finished(final, changes, x);
+        }
         return finish({
           ...base,
           outcome: 'already-finished',
@@ -437,6 +510,36 @@ export class RollbackCore {
       }
       return finish({ ...base, ...failure(err, `change order ${changeOrderId}`) });
     }
+  }
+
+  /** A change order that has finished: the bake window's decision, a lost abort confirmed, or nothing. */
+  async #finished(co: ChangeOrder, changes: number, x: Ctx): Promise<Outcome> {
+    const { changeOrderId, appId, appName } = co;
+    if (
+      this.#bakeWindowMs > 0 &&
+      (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
+    ) {
+      const verdict = await this.#bakeCheck(appId, changeOrderId, undefined, false, x);
+      if (verdict.eligible) return this.#bakeAct(appId, changeOrderId, verdict, changes, x, appName);
+    }
+    const base = {
+      changeOrderId,
+      appId,
+      ...(appName ? { appName } : {}),
+      changeOrderStatus: co.status,
+    };
+    if (co.status === ChangeOrderStatus.Terminated && (await this.#abortMayHaveLanded(changeOrderId))) {
+      return x.finish({
+        ...base,
+        outcome: 'aborted',
+        summary: `Aborted change order ${changeOrderId} of ${label(appId, appName)} and rolled the app back (confirmed now: an earlier delivery's abort landed but its answer was lost).`,
+      });
+    }
+    return x.finish({
+      ...base,
+      outcome: 'already-finished',
+      summary: `Change order ${changeOrderId} of ${label(appId, appName)} already ${describeStatus(co.status)}; nothing to abort.`,
+    });
   }
 
   async #abortMayHaveLanded(changeOrderId: string): Promise<boolean> {
@@ -466,28 +569,54 @@ export class RollbackCore {
       }
     }
     if (verdict.ok) return undefined;
-    const target = req.changeOrderId ? `co:${req.changeOrderId}` : `app:${req.appId ?? '-'}`;
+    // Keyed by what was refused — the app and change order the request names — so a refusal of one
+    // request never answers a different one (issue 13, point 3).
+    const named = [req.appId && `app:${req.appId}`, req.changeOrderId && `co:${req.changeOrderId}`];
+    const target = named.filter(Boolean).join(':');
     const outcome = x.finish({
       ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
       ...refusedDraft(verdict, what),
     });
-    const key = `sae-rollback:refused:${verdict.rule}:${target}`;
+    // Only consulted while the same rule still refuses: a changed configuration never finds it.
+    return this.#noted(
+      req,
+      inv,
+      x,
+      `sae-rollback:refused:${verdict.rule}:${target}`,
+      outcome,
+      this.#retentionMs,
+    );
+  }
+
+  /**
+   * Publishes a decision that did nothing once per condition: kept under `key` (the condition, never
+   * the change order alone), a repeat of it is a duplicate that is not published again.
+   */
+  async #noted(
+    req: RollbackRequest,
+    inv: InvocationInfo,
+    x: Ctx,
+    key: string,
+    outcome: Outcome,
+    ttlMs: number,
+  ): Promise<Decision> {
     const claim = await this.#store.claim(key, this.#defaultClaimMs);
     if (claim.status === 'in-progress') return { outcome };
     if (claim.status === 'completed') {
       const original = claim.record.outcome;
       const dup = this.#outcome(req, inv, x.trace, {
         outcome: 'duplicate',
-        ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
+        ...(original.changeOrderId ? { changeOrderId: original.changeOrderId } : {}),
+        ...(original.appId ? { appId: original.appId } : {}),
         original: { outcome: original.outcome, at: original.decidedAt },
-        summary: `Already refused ${what} at ${original.decidedAt} (${verdict.rule}); not reporting it again.`,
-        reason: verdict.reason,
+        summary: `Already reported at ${original.decidedAt} (${original.outcome}); not reporting it again. ${original.summary}`,
+        ...(original.reason ? { reason: original.reason } : {}),
       });
       return claim.record.notified
         ? { outcome: dup }
         : { outcome: dup, publish: original, storeKey: key, delivered: claim.record.delivered };
     }
-    const stored = await this.#store.complete(key, claim.token, outcome, this.#failureRetentionMs);
+    const stored = await this.#store.complete(key, claim.token, outcome, ttlMs);
     return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
   }
 
@@ -633,6 +762,7 @@ export class RollbackCore {
     trace: SaeTrace[],
     changeOrderId: string,
     record: CompletedRecord,
+    storeKey = this.#key(changeOrderId),
   ): Decision {
     const original = record.outcome;
     const outcome = this.#outcome(req, inv, trace, {
@@ -646,7 +776,7 @@ export class RollbackCore {
     // A stored outcome that never got published goes out now, under its original message ID.
     return record.notified
       ? { outcome }
-      : { outcome, publish: original, storeKey: this.#key(changeOrderId), delivered: record.delivered };
+      : { outcome, publish: original, storeKey, delivered: record.delivered };
   }
 
   #outcome(req: RollbackRequest, inv: InvocationInfo, trace: SaeTrace[], d: Draft): Outcome {

@@ -1,6 +1,7 @@
 import type { Verdict } from '../policy/policy.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
 import type { Outcome } from './outcome.js';
+import type { ReleaseRefusal } from './release-rules.js';
 
 /**
  * Outcome drafts: what the core decided, in words an operator can act on, before the common fields
@@ -20,6 +21,21 @@ export function refusedDraft(verdict: Extract<Verdict, { ok: false }>, what: str
     summary: `Refused to roll back ${what}: the rollback policy (${verdict.rule}) does not allow it.`,
     reason: verdict.reason,
   };
+}
+
+/** A release rule's refusal (not a release, not started, stale or pre-release evidence) as a draft. */
+export function releaseRefusalDraft(r: ReleaseRefusal): Draft {
+  return { outcome: 'refused', summary: r.summary, reason: r.reason };
+}
+
+/** Where a change order's type is kept once SAE told it (it never changes). */
+export function typeKey(changeOrderId: string): string {
+  return `sae-rollback:co:${changeOrderId}:type`;
+}
+
+/** Where "this change order is not a release" is kept, so a storm of alarms is answered from the store. */
+export function notReleaseKey(changeOrderId: string): string {
+  return `sae-rollback:not-a-release:${changeOrderId}`;
 }
 
 export function label(appId: string, appName: string | undefined): string {

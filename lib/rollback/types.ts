@@ -12,6 +12,11 @@ export interface RollbackRequest {
   deliveryId?: string;
   /** Epoch ms when the event was received. */
   receivedAt: number;
+  /**
+   * Change types an operator allows for this one request on top of ABORT_CHANGE_TYPES (the CLI's
+   * `abort --allow-type`); never set from an event.
+   */
+  allowTypes?: readonly string[];
 }
 
 /** Per-invocation facts the core needs. */

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HTTP_FUNCTIONS, listFunctions } from '../../lib/dev/functions.js';
-import { fixture, root } from './spawn.js';
+import { freshFixture } from '../helpers/http-event.js';
+import { root } from './spawn.js';
 
 interface DevInfo {
   functions: Record<string, string>;
@@ -45,9 +46,8 @@ describe('sae-rollback dev (spawned; real HTTP)', () => {
 
   it("a CloudMonitor callback POSTed to /alarm aborts the emulator's change order", async () => {
     const { info } = dev;
-    const form = (
-      JSON.parse(readFileSync(`${root}${fixture('cloudmonitor-form.json')}`, 'utf8')) as { body: string }
-    ).body;
+    const form = (JSON.parse(freshFixture('cloudmonitor-form.json').toString('utf8')) as { body: string })
+      .body;
     expect(info.appId).toBe('0099b7be-5f5b-4512-a7fc-56049ef10001');
     const res = await fetch(info.functions.alarm ?? '', {
       method: 'POST',

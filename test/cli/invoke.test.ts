@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FcEmulator, startFcEmulator } from '../../emulators/fc/index.js';
 import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
-import { CLI_STS, cli, fixture } from './spawn.js';
+import { CLI_STS, cli, fixture, freshFixturePath } from './spawn.js';
 
 const TOPIC = 'sae-rollback-outcomes';
 /** The app named in cloudmonitor-form.json's dimensions. */
@@ -29,7 +29,7 @@ describe('sae-rollback invoke <function> --event (locally, spawned)', () => {
   it('runs the alarm handler in-process on a CloudMonitor HTTP-trigger event and prints its answer', async () => {
     sae.seedApp({ appId: FIXTURE_APP, appName: 'checkout', versions: ['v1', 'v2'] });
     const co = sae.startChangeOrder({ appId: FIXTURE_APP, toVersion: 'v3' });
-    const r = await cli(['invoke', 'alarm', '--event', fixture('cloudmonitor-form.json')], env);
+    const r = await cli(['invoke', 'alarm', '--event', freshFixturePath('cloudmonitor-form.json')], env);
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);

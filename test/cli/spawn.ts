@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CloudCredentials } from '../../lib/credentials.js';
+import { freshFixture } from '../helpers/http-event.js';
 
 export const root = new URL('../../', import.meta.url).pathname;
 export const fixture = (name: string) => `test/fixtures/events/${name}`;
@@ -43,4 +47,12 @@ export function cli(args: string[], env: Record<string, string> = {}, creds = CL
       },
     );
   });
+}
+
+/** `freshFixture` (alarm times set to now) written to a temporary file, for a CLI that reads a path. */
+export function freshFixturePath(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sae-rollback-fixture-'));
+  const file = join(dir, name);
+  writeFileSync(file, freshFixture(name));
+  return file;
 }

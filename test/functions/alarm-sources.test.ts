@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpTriggerEvent } from '../../lib/dev/http-event.js';
 import { outcomeSchema } from '../../lib/rollback/outcome.js';
-import { fixture } from '../helpers/http-event.js';
+import { fixture, freshFixture } from '../helpers/http-event.js';
 import { type Stack, startStack, TOPIC } from '../helpers/stack.js';
 
 type HttpAnswer = { statusCode: number; headers: Record<string, string>; body: string };
@@ -31,7 +31,7 @@ describe('alarm function: CloudMonitor and ARMS over the HTTP trigger', () => {
   });
 
   it('rolls back the app named by the appId dimension of a form-encoded CloudMonitor callback', async () => {
-    const res = (await s.invoke(fixture('cloudmonitor-form.json'))) as HttpAnswer;
+    const res = (await s.invoke(freshFixture('cloudmonitor-form.json'))) as HttpAnswer;
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body).outcomes).toMatchObject([
       { outcome: 'aborted', changeOrderId: CO(1), appId: APP(1) },
@@ -47,7 +47,7 @@ describe('alarm function: CloudMonitor and ARMS over the HTTP trigger', () => {
     seed(5, CO(105));
     seed(6);
     const before = s.mns.messages(TOPIC).length;
-    const res = (await s.invoke(fixture('arms-alertmanager.json'))) as HttpAnswer;
+    const res = (await s.invoke(freshFixture('arms-alertmanager.json'))) as HttpAnswer;
     expect(res.statusCode).toBe(200);
     const body = JSON.parse(res.body);
     expect(

@@ -3,7 +3,7 @@ import { fakeFcContext } from '../../lib/dev/fc-context.js';
 import { RetryLaterError } from '../../lib/handlers/alarm.js';
 import { type ConsumerResult, createConsumerHandler } from '../../lib/handlers/consumer.js';
 import { outcomeSchema } from '../../lib/rollback/outcome.js';
-import { fixture } from '../helpers/http-event.js';
+import { fixture, freshFixture } from '../helpers/http-event.js';
 import { STS, type Stack, startStack, TOPIC } from '../helpers/stack.js';
 
 const CO = (n: number) => `ba386059-69b1-4e65-b1e5-0682d9fa${String(n).padStart(4, '0')}`;
@@ -144,7 +144,7 @@ describe('consumer function, end to end against the emulators', () => {
   it('acts on a CloudMonitor alert forwarded through an MNS topic as Base64', async () => {
     seed(s, 25);
     const before = s.mns.messages(TOPIC).length;
-    const res = await consume(fixture('mns-topic-json-base64-cloudmonitor.json'));
+    const res = await consume(freshFixture('mns-topic-json-base64-cloudmonitor.json'));
     expect(res.outcomes).toMatchObject([
       { outcome: 'aborted', source: 'mns-topic/cloudmonitor', changeOrderId: CO(25) },
     ]);
@@ -158,7 +158,7 @@ describe('consumer function, end to end against the emulators', () => {
 
   it('acts on an SAE change-order event that names only the app (resourceId)', async () => {
     seed(s, 8);
-    const res = await consume(fixture('eventbridge-sae-changeorder-fail.json'));
+    const res = await consume(freshFixture('eventbridge-sae-changeorder-fail.json'));
     expect(res.outcomes).toMatchObject([{ outcome: 'aborted', source: 'sae-event', changeOrderId: CO(8) }]);
   });
 

@@ -19,7 +19,8 @@ export class FakeSae implements SaeApi {
   #n = 0;
 
   addChangeOrder(co: Partial<ChangeOrder> & { changeOrderId: string; appId: string }): void {
-    this.changeOrders.set(co.changeOrderId, { status: 1, subStatus: 0, ...co });
+    // A release by default, as the emulator seeds one: tests of other kinds name coTypeCode.
+    this.changeOrders.set(co.changeOrderId, { status: 1, subStatus: 0, coTypeCode: 'CoDeploy', ...co });
   }
 
   failNext(action: string, code: string): void {

@@ -139,7 +139,7 @@ describe('the rollback policy, end to end (alarm function → emulators → MNS)
           status: 'firing',
           labels: { alertname: 'SAE 5xx', appId, severity },
           fingerprint: `fp-${appId}`,
-          startsAt: '2026-11-29T02:58:15Z',
+          startsAt: new Date().toISOString(),
         },
       ],
     });
