@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appIdSchema, changeOrderIdSchema } from '../ids.js';
 import type { OutcomeKind } from '../rollback/outcome.js';
 import { processRequest } from '../rollback/process.js';
+import { CHANGE_TYPES } from '../rollback/release-rules.js';
 import type { RollbackRequest } from '../rollback/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { parseCommandArgs, usageError } from './args.js';
@@ -21,6 +22,8 @@ Options:
   --app <appId>     roll back whatever change order is running on this app
   --dry-run         read only: describe the app and change order and say what would be done; no abort
   --reason <text>   the alarm name recorded in the outcome (default "sae-rollback abort (operator)")
+  --allow-type <t>  also abort a change order of this SAE CoTypeCode (repeatable; e.g. CoScaleOut,
+                    CoRollback): an operator's deliberate choice beyond ABORT_CHANGE_TYPES
   --json            print the whole outcome as JSON instead of one summary line
   -h, --help        this text
 
@@ -28,9 +31,11 @@ Configuration: the functions' environment variables (SAE_REGION, SAE_ENDPOINT, M
 MNS_ACCOUNT_ID, …; README "Configuration"). Credentials: the @alicloud/credentials default chain
 (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET[/_SECURITY_TOKEN], an aliyun CLI profile, an ECS RAM role, …).
 
-Exit status: 0 aborted (with --dry-run: would abort; or a duplicate of an earlier abort);
+Exit status: 0 aborted, or rolled back (bake window) (with --dry-run: would abort; or a duplicate of
+               an earlier abort);
              1 refused for good (not found, forbidden, invalid input);
-             3 nothing to abort (already finished, no running change order, suppressed, refused by policy);
+             3 nothing to abort (already finished, no running change order, not a release, suppressed,
+               refused by policy);
              64 wrong arguments; 75 temporary failure (throttled, network, a channel failed): run again;
              78 invalid configuration.`;
 
@@ -39,13 +44,20 @@ const NOTHING: ReadonlySet<OutcomeKind> = new Set([
   'no-running-change-order',
   'suppressed',
   'refused',
+]);
+
+/** The operator's ask was done: aborted, rolled back (RollbackApplication), or done before. */
+const DONE: ReadonlySet<OutcomeKind> = new Set([
+  'aborted',
   'rolled-back-application',
+  'dry-run',
+  'duplicate',
 ]);
 
 /** The exit code for an outcome (see the help text). */
 export function exitCodeFor(outcome: OutcomeKind, retry: boolean): number {
   if (retry || outcome === 'failed-retryable') return EXIT.tempFail;
-  if (outcome === 'aborted' || outcome === 'dry-run' || outcome === 'duplicate') return EXIT.ok;
+  if (DONE.has(outcome)) return EXIT.ok;
   return NOTHING.has(outcome) ? EXIT.nothingToDo : EXIT.failed;
 }
 
@@ -61,6 +73,7 @@ export const abortCommand: Command = {
         app: { type: 'string' },
         'dry-run': { type: 'boolean' },
         reason: { type: 'string' },
+        'allow-type': { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
       io,
@@ -77,14 +90,28 @@ export const abortCommand: Command = {
     if (!checked.success)
       return usageError('abort', io, checked.error.issues[0]?.message ?? 'invalid ID').code;
 
+    const allowTypes = (p.values['allow-type'] ?? []).flatMap((t) => t.split(',')).map((t) => t.trim());
+    const unknown = allowTypes.find((t) => !(CHANGE_TYPES as readonly string[]).includes(t));
+    if (unknown !== undefined)
+      return usageError(
+        'abort',
+        io,
+        `--allow-type ${unknown}: not an SAE CoTypeCode; known: ${CHANGE_TYPES.join(', ')}`,
+      ).code;
+
     const loaded = cliConfig('abort', io, dryRun ? { DRY_RUN: 'true' } : {});
     if (!loaded.ok) return loaded.code;
     const rt = createRuntime(loaded.config, { logger: stderrLogger(io, loaded.config.logLevel) });
     try {
       const target = app !== undefined ? { appId: id } : { changeOrderId: id };
-      if (dryRun && !coreDryRun(rt)) return await readOnlyDryRun(rt.sae, target, io, json === true);
+      if (dryRun && !coreDryRun(rt))
+        return await readOnlyDryRun(rt.sae, target, io, json === true, {
+          rules: rt.config.rules,
+          allowTypes,
+        });
       const request: RollbackRequest = {
         ...target,
+        ...(allowTypes.length > 0 ? { allowTypes } : {}),
         alarm: { source: 'cli', name: reason ?? 'sae-rollback abort (operator)' },
         receivedAt: io.now(),
       };

@@ -1,3 +1,4 @@
+import { changeOrderRefusal, type ReleaseRules } from '../rollback/release-rules.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { describeStatus, type SaeApi, TERMINAL_STATUSES } from '../sae/types.js';
 import { EXIT, type Io } from './command.js';
@@ -13,6 +14,7 @@ export async function readOnlyDryRun(
   target: { changeOrderId?: string; appId?: string },
   io: Io,
   json: boolean,
+  rules: { rules: ReleaseRules; allowTypes: readonly string[] },
 ): Promise<number> {
   const calls: string[] = [];
   const answer = (outcome: string, summary: string, extra: Record<string, unknown>, code: number) => {
@@ -41,6 +43,12 @@ export async function readOnlyDryRun(
     if (TERMINAL_STATUSES.has(co.status)) {
       const summary = `Change order ${changeOrderId} of app ${co.appName ?? co.appId} is already ${describeStatus(co.status)}; nothing would be aborted.`;
       return answer('already-finished', summary, facts, EXIT.nothingToDo);
+    }
+    // The same release rules the core applies: a scale-out, a restart or a rollback is never aborted.
+    const refusal = changeOrderRefusal(co, `app ${co.appName ?? co.appId}`, rules.rules, rules.allowTypes);
+    if (refusal) {
+      const extra = { ...facts, coTypeCode: co.coTypeCode, reason: refusal.reason };
+      return answer('refused', `Dry run: ${refusal.summary}`, extra, EXIT.nothingToDo);
     }
     const summary = `Dry run: would abort and roll back change order ${changeOrderId} of app ${co.appName ?? co.appId} (now ${describeStatus(co.status)}). Nothing was changed.`;
     return answer('dry-run', summary, facts, EXIT.ok);

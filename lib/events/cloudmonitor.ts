@@ -22,7 +22,10 @@ const HINT =
 export function parseCloudMonitor(f: Record<string, unknown>, ctx: Ctx): NormalizedRequest {
   const dims = dimensions(f.dimensions);
   const state = text(f.alertState)?.toUpperCase();
-  const ts = millis(f.timestamp);
+  const sent = millis(f.timestamp);
+  // The callback's time is when it was sent; `lastTime` says how long the alert has lasted by then.
+  const lasted = lastedMs(f.lastTime);
+  const ts = sent === undefined ? undefined : sent - (lasted ?? 0);
   const namespace = text(f.namespace) ?? text(f.metricProject);
   const metric = text(f.metricName);
   const alarm = {
@@ -37,8 +40,8 @@ export function parseCloudMonitor(f: Record<string, unknown>, ctx: Ctx): Normali
   const transId = text(f.transId);
   const key = transId
     ? `cms:${transId}`
-    : alarm.ruleId && ts !== undefined
-      ? `cms:${alarm.ruleId}@${ts}`
+    : alarm.ruleId && sent !== undefined
+      ? `cms:${alarm.ruleId}@${sent}`
       : undefined;
   const common = { alarm: defined(alarm), key, content: f };
   const ids = pickIds([
@@ -87,6 +90,56 @@ function millis(v: unknown): number | undefined {
   if (!Number.isFinite(n) || n <= 0) return undefined;
   const ms = n < 1e11 ? n * 1000 : n;
   return ms < 8.64e15 ? ms : undefined;
+}
+
+const UNIT_MS: Record<string, number> = {
+  天: 86_400_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  小时: 3_600_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  分钟: 60_000,
+  分: 60_000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  秒: 1000,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+};
+
+/**
+ * CloudMonitor's `lastTime` ("持续时间", how long the alert has lasted), as real callbacks send it:
+ * `2天16小时27分钟`, `27分钟`, `3 min`, `1h 5m`. Anything else (a bare number has no unit) is undefined:
+ * the alarm is then dated by its timestamp alone.
+ */
+export function lastedMs(v: unknown): number | undefined {
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  if (t === '' || t === 'null') return undefined;
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+|天|小时|分钟|分|秒)/g)];
+  if (
+    parts.length === 0 ||
+    parts
+      .map((p) => p[0])
+      .join('')
+      .replace(/\s/g, '') !== t.replace(/\s/g, '')
+  )
+    return undefined;
+  let ms = 0;
+  for (const [, n, unit] of parts) {
+    const per = UNIT_MS[unit ?? ''];
+    if (per === undefined) return undefined;
+    ms += Number(n) * per;
+  }
+  return ms;
 }
 
 /** `{k=v, k=v}` (Java map), `{"k":"v"}`, `[{"k":"v"}]`, or an object already. */

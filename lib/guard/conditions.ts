@@ -83,7 +83,12 @@ export function alarmDetail(rules: readonly MetricRule[]): string {
 }
 
 /** The alarm a finding carries to the core (and into the outcome): the guard, or the CloudMonitor rule. */
-export function findingAlarm(condition: GuardCondition, detail: string, rules: readonly MetricRule[]): Alarm {
+export function findingAlarm(
+  condition: GuardCondition,
+  detail: string,
+  rules: readonly MetricRule[],
+  alarmingSince?: number,
+): Alarm {
   const rule = condition === 'cloudmonitor-alarm' ? rules[0] : undefined;
   if (!rule) return { source: 'guard', name: condition, state: 'ALARM', value: detail };
   return {
@@ -92,6 +97,8 @@ export function findingAlarm(condition: GuardCondition, detail: string, rules: r
     state: 'ALARM',
     value: detail,
     ruleId: rule.ruleId,
+    // When the guard first saw the rule alarming: the core compares it with the release's start.
+    ...(alarmingSince !== undefined ? { firedAt: new Date(alarmingSince).toISOString() } : {}),
     ...(rule.metricName ? { metric: rule.metricName } : {}),
     // The most severe level the rule escalates at: what POLICY_MIN_SEVERITY compares.
     ...(rule.levels[0] ? { severity: rule.levels[0] } : {}),

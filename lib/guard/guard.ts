@@ -21,6 +21,7 @@ import {
   type RunningState,
   runningCondition,
 } from './conditions.js';
+import { alarmingSince, waitingSince } from './first-seen.js';
 import type { Dispatch, Finding, GuardReport, GuardSettings, WatchedApp } from './types.js';
 import { watchList } from './watch-list.js';
 
@@ -49,7 +50,6 @@ class OutOfCalls extends Error {
 
 const RUN_LEASE = 'sae-rollback:guard:run';
 const CURSOR = 'sae-rollback:guard:cursor';
-const NOT_WAITING = '-';
 
 /**
  * The scheduled guard: on every timer tick, look at each watched app's latest change order (and its
@@ -229,13 +229,17 @@ export class Guard {
     if (!co) return undefined;
     const listOrders = (q: Parameters<SaeApi['listChangeOrders']>[0]) =>
       metered(() => sae.listChangeOrders(q));
-    const finding = (condition: Finding['condition'], detail: string): Finding => ({
-      appId,
-      changeOrderId: co,
-      condition,
-      detail,
-      alarm: findingAlarm(condition, detail, rules),
-    });
+    const finding = async (condition: Finding['condition'], detail: string): Promise<Finding> => {
+      const rule = condition === 'cloudmonitor-alarm' ? rules[0] : undefined;
+      const since = rule ? await alarmingSince(this.#o.store, rule.ruleId, appId, now) : undefined;
+      return {
+        appId,
+        changeOrderId: co,
+        condition,
+        detail,
+        alarm: findingAlarm(condition, detail, rules, since),
+      };
+    };
 
     if (status.lastChangeOrderRunning) {
       const state: RunningState = {
@@ -254,7 +258,7 @@ export class Guard {
         const facts = await this.#facts.get(appId, co, listOrders);
         if (facts?.createdAt !== undefined) state.createdAt = facts.createdAt;
       }
-      const waiting = await this.#waitingSince(co, state.status === 8, now);
+      const waiting = await waitingSince(this.#o.store, co, state.status === 8, now);
       if (waiting !== undefined) state.waitingSince = waiting;
       const hit = runningCondition(state, now, { maxExecutingMs, maxBatchWaitMs }, rules);
       return hit ? finding(hit.condition, hit.detail) : undefined;
@@ -272,22 +276,5 @@ export class Guard {
       return finding('failed-single-batch', 'a single-batch release failed inside the bake window');
     }
     return finding('cloudmonitor-alarm', `${alarmDetail(rules)}, inside the bake window of its last release`);
-  }
-
-  /**
-   * When the guard first saw this change order waiting for a manual batch confirmation (SAE does not
-   * say when a wait began). Reset whenever it is seen doing anything else, so each wait counts alone.
-   */
-  async #waitingSince(changeOrderId: string, waitingNow: boolean, now: number): Promise<number | undefined> {
-    const key = `sae-rollback:guard:waiting:${changeOrderId}`;
-    const ttl = 7 * 86_400_000;
-    const raw = await this.#o.store.getValue(key);
-    if (!waitingNow) {
-      if (raw !== undefined && raw !== NOT_WAITING) await this.#o.store.putValue(key, NOT_WAITING, ttl);
-      return undefined;
-    }
-    if (raw !== undefined && raw !== NOT_WAITING && Number.isFinite(Number(raw))) return Number(raw);
-    await this.#o.store.putValue(key, String(now), ttl);
-    return now;
   }
 }
