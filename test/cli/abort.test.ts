@@ -94,4 +94,32 @@ describe('sae-rollback abort (spawned, against the SAE and MNS emulators)', () =
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('SAE_REGION');
   });
+  it('refuses a running scale-out (exit 3, the reason on stdout) unless --allow-type names it', async () => {
+    n += 1;
+    const appId = `cli-abort-app-${String(n).padStart(4, '0')}`;
+    sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+    const co = sae.startChangeOrder({ appId, coTypeCode: 'CoScaleOut' });
+
+    const dry = await cli(['abort', co, '--dry-run'], env);
+    const refused = await cli(['abort', '--app', appId], env);
+    const bad = await cli(['abort', co, '--allow-type', 'ScaleOut'], env);
+    expect(sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(0);
+    const allowed = await cli(['abort', co, '--allow-type', 'CoScaleOut'], env);
+
+    expect([dry.code, refused.code, bad.code, allowed.code]).toEqual([3, 3, 64, 0]);
+    expect(dry.stdout).toMatch(/^refused: .*CoScaleOut/);
+    expect(refused.stdout).toMatch(/^refused: .*CoScaleOut.*not a release/);
+    expect(bad.stderr).toMatch(/--allow-type ScaleOut: not an SAE CoTypeCode; known: .*CoScaleOut/);
+    expect(allowed.stdout).toMatch(/^aborted: /);
+    expect(sae.callsTo('AbortAndRollbackChangeOrder').map((c) => c.query.ChangeOrderId)).toEqual([co]);
+  });
+
+  it('exits 0 after it rolled the app back inside the bake window (RollbackApplication)', async () => {
+    const { appId, changeOrderId } = seed();
+    sae.finishChangeOrder(changeOrderId, { status: 2 });
+    const r = await cli(['abort', '--app', appId], { ...env, BAKE_WINDOW_SECONDS: '1800' });
+    expect(r.stdout).toMatch(/^rolled-back-application: /);
+    expect(sae.callsTo('RollbackApplication')).toHaveLength(1);
+    expect(r.code).toBe(0);
+  });
 });

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { lastedMs } from '../../lib/events/cloudmonitor.js';
+import { MemoryStore } from '../../lib/idempotency/memory-store.js';
+import { RollbackCore } from '../../lib/rollback/core.js';
+import { FakeSae } from '../helpers/fake-sae.js';
+import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-stack.js';
+
+describe('the edges of the abort', () => {
+  let s: GuardStack | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+
+  it('a release that succeeds while being aborted goes to the bake decision, and is rolled back', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const appId = newAppId('race');
+    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+    const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
+    s.sae.injectFault({ kind: 'latency', action: 'AbortAndRollbackChangeOrder', ms: 900 });
+
+    const pending = s.alarm({ appId });
+    await new Promise((r) => setTimeout(r, 300));
+    s.sae.finishChangeOrder(co, { status: 2 }); // the release succeeds meanwhile
+    const res = await pending;
+
+    expect(res.outcomes).toMatchObject([{ outcome: 'rolled-back-application', changeOrderId: co }]);
+    expect(s.sae.callsTo('RollbackApplication')).toHaveLength(1);
+    expect(s.sae.getApp(appId)?.currentVersion).toBe('v2');
+    // Nothing that did nothing was left behind to answer later alarms as duplicates of it.
+    expect(s.published().map((o) => o.outcome)).toEqual(['rolled-back-application']);
+  });
+
+  it('SupportRollback: false — the outcome says the abort only stopped the release', async () => {
+    const sae = new FakeSae();
+    const co = 'ba386059-69b1-4e65-b1e5-0682d9fa0042';
+    sae.addChangeOrder({ changeOrderId: co, appId: 'app-nosupport-0001', supportRollback: false });
+    const core = new RollbackCore({ sae, store: new MemoryStore() });
+    const d = await core.decide({ changeOrderId: co, alarm: { source: 'direct' }, receivedAt: Date.now() });
+    expect(d.outcome.outcome).toBe('aborted');
+    expect(d.outcome.summary).toMatch(/only stopped it — the app was NOT rolled back/);
+  });
+});
+
+describe("CloudMonitor's lastTime", () => {
+  it.each([
+    ['2天16小时27分钟', ((2 * 24 + 16) * 60 + 27) * 60_000],
+    ['27分钟', 27 * 60_000],
+    ['1h 5m', 65 * 60_000],
+    ['3 min', 3 * 60_000],
+    ['45秒', 45_000],
+  ])('%s lasted %i ms', (text, ms) => {
+    expect(lastedMs(text)).toBe(ms);
+  });
+  it.each(['', 'null', '27', 'soon', '5 fortnights'])('%j is no duration', (text) => {
+    expect(lastedMs(text)).toBeUndefined();
+  });
+});
