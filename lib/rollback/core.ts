@@ -449,6 +449,12 @@ export class RollbackCore {
       if (this.#valves) {
         const admission = await this.#valves.admit({ appId: co.appId, changeOrderId, changes });
         if (!admission.ok) {
+          // Re-checked on every delivery (a valve that opens lets the next one through); only the
+          // publication of the same suppression is not repeated while it lasts.
+          x.note = {
+            key: `sae-rollback:suppressed:${admission.valve}:${changeOrderId}`,
+            ttlMs: this.#retentionMs,
+          };
           return finish({
             ...base,
             outcome: 'suppressed',

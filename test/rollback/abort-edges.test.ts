@@ -56,3 +56,41 @@ describe("CloudMonitor's lastTime", () => {
     expect(lastedMs(text)).toBeUndefined();
   });
 });
+
+describe('outcomes that did nothing are published once while their condition lasts (the guard, every minute)', () => {
+  let s: GuardStack | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+  const A = 'guard-quiet-0000-0000-000000000001';
+  const B = 'guard-quiet-0000-0000-000000000002';
+  const MIN = 60_000;
+
+  async function twelveMinutes(env: Record<string, string>) {
+    s = await startGuardStack({ WATCH_APP_IDS: `${A},${B}`, ...env });
+    for (const appId of [A, B]) {
+      s.sae.seedApp({ appId, appName: appId.slice(-1), versions: ['v1', 'v2'] });
+      s.sae.startChangeOrder({ appId, toVersion: 'v3', subStatus: 1 });
+    }
+    for (let i = 0; i < 12; i++) {
+      await s.tick();
+      s.clock.advance(MIN);
+    }
+    return s.published().map((o) => [o.appId, o.outcome]);
+  }
+
+  it('dry-run: one message per change order in 12 minutes, not one every 5', async () => {
+    expect(await twelveMinutes({ DRY_RUN: 'true' })).toEqual([
+      [A, 'dry-run'],
+      [B, 'dry-run'],
+    ]);
+  });
+
+  it('suppressed by the global cap: one message, and the cap still holds', async () => {
+    const published = await twelveMinutes({ MAX_ROLLBACKS_PER_WINDOW: '1', ROLLBACK_WINDOW_SECONDS: '3600' });
+    expect(published).toHaveLength(2);
+    expect(published.map(([, o]) => o).sort()).toEqual(['aborted', 'suppressed']);
+    expect(s?.mutations()).toHaveLength(1);
+  });
+});
