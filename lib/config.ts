@@ -78,6 +78,8 @@ const baseSchema = z.object({
   REDIS_TIMEOUT_MS: intFrom(2_000, 100, 30_000),
   /** How long an app → change-order resolution is shared between alarms (0 = never). */
   RESOLUTION_CACHE_SECONDS: intFrom(10, 0, 300),
+  /** How long a delivery that finds its change order in progress waits for the outcome before "retry". */
+  IN_PROGRESS_WAIT_MS: intFrom(2_000, 0, 20_000),
   /** The SAE call budget: calls per window for the whole account (SAE allows 60 per minute). */
   SAE_CALLS_PER_WINDOW: intFrom(50, 1, 10_000),
   SAE_BUDGET_WINDOW_MS: intFrom(60_000, 100, 3_600_000),
@@ -159,7 +161,13 @@ export interface Config {
     readTimeoutMs: number;
   };
   mns: { endpoint: string; topic: string; timeoutMs: number };
-  idempotency: { store: 'memory' | 'redis'; ttlMs: number; failureTtlMs: number; resolutionTtlMs: number };
+  idempotency: {
+    store: 'memory' | 'redis';
+    ttlMs: number;
+    failureTtlMs: number;
+    resolutionTtlMs: number;
+    inProgressWaitMs: number;
+  };
   redis: { url: string; keyPrefix: string; timeoutMs: number };
   budget: { calls: number; windowMs: number; abortReserve: number; maxAttempts: number };
   valves: {
@@ -262,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttlMs: e.IDEMPOTENCY_TTL_SECONDS * 1000,
       failureTtlMs: e.FAILURE_TTL_SECONDS * 1000,
       resolutionTtlMs: e.RESOLUTION_CACHE_SECONDS * 1000,
+      inProgressWaitMs: e.IN_PROGRESS_WAIT_MS,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS },
     budget: {

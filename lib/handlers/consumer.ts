@@ -42,7 +42,10 @@ export function createConsumerHandler(rt: Runtime) {
 
     if (summary.retry) {
       const failed = summary.outcomes.filter(
-        (o) => o.outcome === 'failed-retryable' || o.publications.some((p) => !p.ok),
+        (o) =>
+          o.outcome === 'failed-retryable' ||
+          o.outcome === 'in-progress' ||
+          o.publications.some((p) => !p.ok),
       );
       throw new RetryLaterError(
         `${failed.length} of ${parsed.records.length} records may succeed later; redeliver: ${failed.map((o) => o.summary).join(' | ')}`,

@@ -82,7 +82,12 @@ export interface RollbackCoreOptions {
   directory?: AppDirectory;
   /** Which change orders are releases to abort, and when evidence is about them (release-rules.ts). */
   rules?: ReleaseRules;
+  /** How long a delivery that finds the change order in progress waits for its outcome. Default 2 s. */
+  inProgressWaitMs?: number;
 }
+
+const IN_PROGRESS_POLL_MS = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the policy and the bake window need inside one decision. */
 interface Ctx {
@@ -110,6 +115,8 @@ export interface Decision {
   outcome: Outcome;
   /** The outcome to publish now: the fresh one, or a stored one whose publication failed earlier. */
   publish?: Outcome;
+  /** Something may still succeed on redelivery: the platform must deliver this request again. */
+  retry?: boolean;
   /** Store key to mark as notified once `publish` went out. */
   storeKey?: string;
   /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
@@ -139,6 +146,7 @@ export class RollbackCore {
   readonly #directory: AppDirectory;
   readonly #facts: ChangeOrderFactsCache;
   readonly #rules: ReleaseRules;
+  readonly #inProgressWaitMs: number;
 
   constructor(opts: RollbackCoreOptions) {
     this.#sae = opts.sae;
@@ -157,6 +165,7 @@ export class RollbackCore {
     this.#directory = opts.directory ?? new AppDirectory({ store: opts.store });
     this.#facts = new ChangeOrderFactsCache({ store: opts.store, ttlMs: this.#retentionMs });
     this.#rules = opts.rules ?? DEFAULT_RELEASE_RULES;
+    this.#inProgressWaitMs = opts.inProgressWaitMs ?? 2_000;
     const ttlMs = opts.resolutionTtlMs ?? 10_000;
     this.#cache =
       ttlMs > 0 ? new ResolutionCache({ store: opts.store, ttlMs, clock: this.#clock }) : undefined;
@@ -302,28 +311,26 @@ export class RollbackCore {
       }
     }
 
-    // A change order already seen not to be a release: answered from the store, no SAE call.
-    const knownType = await this.#store.getValue(typeKey(changeOrderId));
-    if (knownType !== undefined && !mayAbortType(knownType, this.#rules, req.allowTypes ?? [])) {
-      const stored = await this.#store.get(notReleaseKey(changeOrderId));
-      if (stored)
-        return this.#duplicate(req, inv, trace, changeOrderId, stored, notReleaseKey(changeOrderId));
-    }
-
     const key = this.#key(changeOrderId);
     const now = this.#clock.now();
     const claimMs = inv.deadline && inv.deadline > now ? inv.deadline - now + 1_000 : this.#defaultClaimMs;
-    const claim: ClaimResult = await this.#store.claim(key, claimMs);
-    if (claim.status === 'completed') return this.#duplicate(req, inv, trace, changeOrderId, claim.record);
-    if (claim.status === 'in-progress') {
-      return {
-        outcome: finish({
-          outcome: 'duplicate',
-          changeOrderId,
-          original: { outcome: 'in-progress' },
-          summary: `Change order ${changeOrderId} is being handled by another delivery right now; not acting twice.`,
-        }),
-      };
+    // In progress is not done: a delivery that finds another holding the change order waits a little
+    // (bounded) for its outcome — or for the claim to come free — before it answers "retry".
+    const waitUntil = Date.now() + Math.max(0, Math.min(this.#inProgressWaitMs, x.workUntil - now));
+    let claim: ClaimResult;
+    for (;;) {
+      // A change order already seen not to be a release: answered from the store, no SAE call.
+      const knownType = await this.#store.getValue(typeKey(changeOrderId));
+      if (knownType !== undefined && !mayAbortType(knownType, this.#rules, req.allowTypes ?? [])) {
+        const stored = await this.#store.get(notReleaseKey(changeOrderId));
+        if (stored)
+          return this.#duplicate(req, inv, trace, changeOrderId, stored, notReleaseKey(changeOrderId));
+      }
+      claim = await this.#store.claim(key, claimMs);
+      if (claim.status === 'completed') return this.#duplicate(req, inv, trace, changeOrderId, claim.record);
+      if (claim.status === 'claimed') break;
+      if (Date.now() >= waitUntil) return this.#inProgress(x, changeOrderId, claim.expiresAt);
+      await sleep(Math.min(IN_PROGRESS_POLL_MS, Math.max(1, waitUntil - Date.now())));
     }
 
     const outcome =
@@ -474,6 +481,14 @@ export class RollbackCore {
         });
       }
       abortSent = true;
+      // Written ahead: if this delivery dies during the abort, whoever finishes the change order later
+      // (a redelivery, the guard's orphan sweep) knows the abort may have landed, confirms it with
+      // DescribeChangeOrder and publishes `aborted` — never a silent `already-finished`.
+      await this.#store.putValue(
+        abortAttemptKey(changeOrderId),
+        String(this.#clock.now()),
+        this.#retentionMs,
+      );
       await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
       const was = `was ${describeStatus(co.status)}${co.subStatus === 1 ? ' with an exception' : ''}`;
       return finish({
@@ -492,8 +507,10 @@ export class RollbackCore {
           .putValue(abortAttemptKey(changeOrderId), String(this.#clock.now()), this.#retentionMs)
           .catch(() => undefined);
       } else {
-        // No rollback happened: give the cool-down and the cap slot back.
+        // No rollback happened: give the cool-down and the cap slot back, and take back the write-ahead.
         await undo?.().catch(() => undefined);
+        if (abortSent)
+          await this.#store.putValue(abortAttemptKey(changeOrderId), '', 1).catch(() => undefined);
       }
       const base = {
         changeOrderId,
@@ -549,7 +566,8 @@ export class RollbackCore {
   }
 
   async #abortMayHaveLanded(changeOrderId: string): Promise<boolean> {
-    return (await this.#store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined)) !== undefined;
+    // '' is a withdrawn write-ahead (the abort provably did not run).
+    return !!(await this.#store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined));
   }
 
   /** The store key of a change order's record; dry-run decisions never share records with real ones. */
@@ -624,6 +642,21 @@ export class RollbackCore {
     }
     const stored = await this.#store.complete(key, claim.token, outcome, ttlMs);
     return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
+  }
+
+  /**
+   * Another delivery holds the change order and has no outcome yet: answer "retry" — the platform
+   * delivers again, and that delivery finds the outcome, or takes over a claim whose holder died (as
+   * Powertools' IdempotencyAlreadyInProgressError). Nothing is published for it.
+   */
+  #inProgress(x: Ctx, changeOrderId: string, expiresAt: number): Decision {
+    const outcome = x.finish({
+      outcome: 'in-progress',
+      changeOrderId,
+      retryable: true,
+      summary: `Change order ${changeOrderId} is being handled by another delivery (its claim runs until ${new Date(expiresAt).toISOString()}); not acting twice. Deliver again: the next delivery finds its outcome, or takes over if that delivery died.`,
+    });
+    return { outcome, retry: true };
   }
 
   /** Finds which allowed namespace holds an app (ListApplications through the budget, cached). */

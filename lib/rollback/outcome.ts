@@ -22,13 +22,18 @@ export const OUTCOMES = [
   'dry-run',
   /** The rollback policy (allowlist, opt-out, severity) refused to act; `reason` says which rule. */
   'refused',
+  /**
+   * Another delivery holds the change order and has no outcome yet: this one is answered "retry"
+   * (HTTP 503, a thrown error) so the platform delivers it again. Never published.
+   */
+  'in-progress',
 ] as const;
 export const outcomeKindSchema = z.enum(OUTCOMES);
 export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
 
 /** Outcomes that end the matter; anything else may be tried again later. */
 export const FINAL_OUTCOMES: ReadonlySet<OutcomeKind> = new Set(
-  OUTCOMES.filter((o) => o !== 'failed-retryable'),
+  OUTCOMES.filter((o) => o !== 'failed-retryable' && o !== 'in-progress'),
 );
 
 export const alarmSchema = z.object({

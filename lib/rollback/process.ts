@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../idempotency/store.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
@@ -42,15 +43,26 @@ export async function processRequest(
   const toPublish =
     decision.publish ??
     (deps.notifyDuplicates && decision.outcome.outcome === 'duplicate' ? decision.outcome : undefined);
-  // The outbox: a stored outcome goes only to the channels that have not taken it yet.
-  const already = new Set(decision.delivered ?? []);
-  const pending = deps.notifiers.filter((n) => !already.has(n.channel));
   // Leave a little time to answer after the last channel gave up.
   const publishBy = inv.deadline === undefined ? undefined : inv.deadline - 1_000;
-  const publications = toPublish ? await publishAll(pending, toPublish, publishBy) : [];
-  if (decision.publish && decision.storeKey) {
+  // One publication per stored outcome: whoever holds the publishing lease sends it; a duplicate that
+  // finds a publication in flight leaves it alone (and re-sends only after the lease expired).
+  const lease = decision.publish && decision.storeKey ? publishingLease(decision.storeKey) : undefined;
+  const holder = randomUUID();
+  const leaseMs = Math.max(5_000, (publishBy ?? Date.now() + 30_000) - Date.now() + 1_000);
+  const mine = lease ? await deps.store.lease(lease, holder, leaseMs).catch(() => true) : true;
+  // The outbox: a stored outcome goes only to the channels that have not taken it yet — read again
+  // under the lease, as the publisher before us may have finished since this decision read it.
+  const record =
+    lease && mine ? await deps.store.get(decision.storeKey ?? '').catch(() => undefined) : undefined;
+  const already = new Set(record?.delivered ?? decision.delivered ?? []);
+  const pending = record?.notified ? [] : deps.notifiers.filter((n) => !already.has(n.channel));
+  const publications =
+    toPublish && mine && pending.length > 0 ? await publishAll(pending, toPublish, publishBy) : [];
+  if (decision.publish && decision.storeKey && mine && pending.length > 0) {
     await recordDeliveries(deps, decision.storeKey, publications, pending.length);
   }
+  if (lease && mine) await deps.store.unlease(lease, holder).catch(() => false);
   const publishRetry = publications.some((p) => !p.ok && p.retryable !== false);
   const { outcome } = decision;
   deps.logger.info('decision', {
@@ -72,8 +84,13 @@ export async function processRequest(
     outcome,
     ...(toPublish ? { published: toPublish } : {}),
     publications,
-    retry: outcome.outcome === 'failed-retryable' || publishRetry,
+    retry: decision.retry === true || outcome.outcome === 'failed-retryable' || publishRetry,
   };
+}
+
+/** The lease a publisher of a stored outcome holds while it sends it. */
+export function publishingLease(storeKey: string): string {
+  return `sae-rollback:publishing:${storeKey}`;
 }
 
 /**

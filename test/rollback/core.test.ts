@@ -71,12 +71,29 @@ describe('RollbackCore', () => {
     expect(sae.count('AbortAndRollbackChangeOrder')).toBe(1);
   });
 
-  it('reports in-progress when another delivery holds the claim, without calling SAE', async () => {
+  it('answers in-progress (retry, nothing to publish) when another delivery holds the claim, without calling SAE', async () => {
     await store.claim(changeOrderKey(CO), 60_000);
-    const d = await core.decide(req({ changeOrderId: CO }));
-    expect(d.outcome.outcome).toBe('duplicate');
-    expect(d.outcome.original).toEqual({ outcome: 'in-progress' });
+    const fast = new RollbackCore({ sae, store, clock, inProgressWaitMs: 50 });
+    const d = await fast.decide(req({ changeOrderId: CO }));
+    expect(d.outcome.outcome).toBe('in-progress');
+    expect(d.retry).toBe(true);
+    expect(d.publish).toBeUndefined();
     expect(sae.calls).toEqual([]);
+  });
+
+  it('waits for the holder: the outcome it stores within the wait is the answer (a duplicate)', async () => {
+    const claim = await store.claim(changeOrderKey(CO), 60_000);
+    if (claim.status !== 'claimed') throw new Error('claim');
+    const d = core.decide(req({ changeOrderId: CO }));
+    await new Promise((r) => setTimeout(r, 150));
+    const first = await new RollbackCore({ sae, store: new MemoryStore({ clock }), clock }).decide(
+      req({ changeOrderId: CO }),
+    );
+    await store.complete(changeOrderKey(CO), claim.token, first.outcome, 60_000);
+    const dup = await d;
+    expect(dup.outcome.outcome).toBe('duplicate');
+    expect(dup.outcome.original).toMatchObject({ outcome: 'aborted' });
+    expect(sae.count('AbortAndRollbackChangeOrder')).toBe(1);
   });
 
   it('takes over a crashed holder once its claim expires', async () => {
