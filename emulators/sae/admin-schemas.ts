@@ -18,6 +18,12 @@ export const seedAppSchema = z.object({
   versions: z.array(z.string().min(1)).exactOptional(),
   versionIds: z.array(id).exactOptional(),
   runningInstances: z.int().min(0).exactOptional(),
+  history: z.boolean().exactOptional(),
+});
+
+export const autoScaleOutSchema = z.object({
+  afterCalls: z.int().min(0).max(1_000_000).exactOptional(),
+  instances: z.int().min(1).max(1000).exactOptional(),
 });
 
 const subStatus = z.union([z.literal(0), z.literal(1)]);
@@ -31,7 +37,7 @@ export const startChangeOrderSchema = z.object({
   toVersion: z.string().min(1).exactOptional(),
   toVersionId: id.exactOptional(),
   batchCount: z.int().min(1).max(100).exactOptional(),
-  source: z.enum(['console', 'api']).exactOptional(),
+  source: z.enum(['console', 'api', 'system']).exactOptional(),
   description: z.string().exactOptional(),
 });
 

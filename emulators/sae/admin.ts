@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { readBody, sendJson } from '../http.js';
 import {
+  autoScaleOutSchema,
   credentialSchema,
   faultSchema,
   finishSchema,
@@ -104,6 +105,15 @@ async function route(
       return [200, emu.finishChangeOrder(id, await parseBody(req, finishSchema))];
     const { status, subStatus } = await parseBody(req, statusSchema);
     return [200, emu.setChangeOrderStatus(id, status, subStatus)];
+  }
+  // POST apps/<id>/auto-scale-out
+  const scaleMatch = /^apps\/([^/]+)\/auto-scale-out$/.exec(path);
+  if (method === 'POST' && scaleMatch?.[1]) {
+    const changeOrderId = emu.autoScaleOut(
+      decodeURIComponent(scaleMatch[1]),
+      await parseBody(req, autoScaleOutSchema),
+    );
+    return changeOrderId ? [201, { changeOrderId }] : [202, { scheduled: true }];
   }
   // GET apps/<id>/versions
   const versionsMatch = /^apps\/([^/]+)\/versions$/.exec(path);

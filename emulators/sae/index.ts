@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '../../lib/clock.js';
 import { closeServer, listenLocal } from '../http.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
+import { AutoScaler } from './auto-scaling.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
@@ -24,6 +25,7 @@ export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
 export type {
   AppVersionView,
   AppView,
+  AutoScaleOutOptions,
   CallRecord,
   ChangeOrderView,
   EmulatorCredential,
@@ -71,6 +73,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   const credentials = new Map<string, EmulatorCredential>();
   const state = new SaeState(clock);
   state.rollbackCompletion = opts.rollbackCompletion ?? 'immediate';
+  const scaler = new AutoScaler(state);
   const faults = new FaultQueue();
   const rateLimiter = new RateLimiter();
   rateLimiter.set(opts.rateLimit);
@@ -91,6 +94,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     rateLimiter,
     record: (c: CallRecord) => {
       calls.push(c);
+      scaler.onCall();
       opts.onCall?.(c);
     },
   };
@@ -123,6 +127,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     startChangeOrder: (input) => state.startChangeOrder(input),
     setChangeOrderStatus: (id, status, subStatus) => state.setChangeOrderStatus(id, status, subStatus),
     finishChangeOrder: (id, finish) => state.finishChangeOrder(id, finish),
+    autoScaleOut: (appId, o) => scaler.scaleOut(appId, o),
     seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
     listApps: (namespaceId) => state.listApps(namespaceId),
     getAppVersions: (appId) => state.appVersions(appId),
@@ -140,6 +145,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     setRateLimit: (limit) => rateLimiter.set(limit),
     reset() {
       state.reset();
+      scaler.clear();
       faults.clear();
       rateLimiter.clear();
       calls = [];

@@ -1,5 +1,6 @@
 /** Turns emulator state into the `Data` objects of the SAE API responses (field names as on the wire). */
-import { coTypeName, isTerminalStatus, LAST_CHANGE_ORDER_STATUS } from './status.js';
+import { coTypeName } from './co-types.js';
+import { isTerminalStatus, LAST_CHANGE_ORDER_STATUS } from './status.js';
 import type { AppView, ChangeOrderView } from './types.js';
 
 // SAE is operated from China and its samples read like Beijing time; the docs never name the zone.
@@ -70,7 +71,7 @@ export function changeOrderListItem(order: ChangeOrderView) {
     ChangeOrderId: order.changeOrderId,
     AppId: order.appId,
     Status: order.status,
-    CoType: coTypeName(order.coTypeCode),
+    CoType: coTypeName(order.coTypeCode, 'zh'),
     CoTypeCode: order.coTypeCode,
     CreateTime: formatSaeTime(order.createTime),
     // Omitted while running rather than "" or null: the real service leaves unset fields out.

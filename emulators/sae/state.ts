@@ -1,7 +1,10 @@
 /** Apps and change orders, with SAE's rules: serial change orders per app, abort restores the version. */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
-import { CO_STATUS, isKnownStatus, isTerminalStatus, VERSION_CHANGING_TYPES } from './status.js';
+import { isKnownCoType, REDEPLOY_TYPES, VERSION_CHANGING_TYPES } from './co-types.js';
+import { SaeStateError } from './errors.js';
+import { seededApp } from './seed.js';
+import { CO_STATUS, isKnownStatus, isTerminalStatus } from './status.js';
 import type {
   AppVersionView,
   AppView,
@@ -11,18 +14,9 @@ import type {
   SeedAppInput,
   StartChangeOrderInput,
 } from './types.js';
-import { moveTo, seedVersionRecords } from './versions.js';
+import { moveTo } from './versions.js';
 
-/** A refused state change; `code` is the SAE error code the API would answer with. */
-export class SaeStateError extends Error {
-  override readonly name = 'SaeStateError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { SaeStateError };
 
 /** In-memory SAE state. Views handed out are copies, so callers cannot bypass the rules. */
 export class SaeState {
@@ -36,29 +30,9 @@ export class SaeState {
   constructor(private readonly clock: Clock) {}
 
   seedApp(input: SeedAppInput): AppView {
-    const versions = input.versions?.length ? [...input.versions] : ['v1'];
-    if (input.versionIds !== undefined && input.versionIds.length !== versions.length) {
-      throw new SaeStateError(
-        'InvalidParameter.Obviously',
-        'versionIds must be index-aligned with versions.',
-      );
-    }
-    const appName = input.appName ?? `app-${input.appId.slice(0, 8)}`;
-    const now = this.clock.now();
-    const versionRecords = seedVersionRecords(appName, versions, input.versionIds, now);
-    const currentVersion = versions[versions.length - 1] ?? 'v1';
-    const app: AppView = {
-      appId: input.appId,
-      appName,
-      namespaceId: input.namespaceId ?? 'cn-hangzhou',
-      versions,
-      currentVersion,
-      currentVersionId: versionRecords.find((v) => v.label === currentVersion)?.versionId ?? '',
-      versionRecords,
-      runningInstances: input.runningInstances ?? 2,
-      createTime: now,
-    };
+    const { app, history } = seededApp(input, this.clock.now());
     this.#apps.set(app.appId, app);
+    for (const o of history) this.#orders.set(o.changeOrderId, o);
     this.#namespaces.add(app.namespaceId);
     return structuredClone(app);
   }
@@ -102,6 +76,7 @@ export class SaeState {
       appId,
       coTypeCode: 'CoRollback',
       toVersion: target.label,
+      toVersionId: target.versionId,
       status: this.rollbackCompletion === 'immediate' ? CO_STATUS.SUCCEEDED : CO_STATUS.EXECUTING,
       description: `Rollback to version ${target.label}`,
     });
@@ -124,11 +99,15 @@ export class SaeState {
       throw new SaeStateError('InvalidParameter.Obviously', `Change order ${changeOrderId} already exists.`);
     }
     const coTypeCode = input.coTypeCode ?? 'CoDeploy';
+    if (!isKnownCoType(coTypeCode)) {
+      throw new SaeStateError('InvalidParameter.Obviously', `Unknown change type ${coTypeCode}.`);
+    }
     const fromVersion = app.currentVersion;
     const movesVersion = input.toVersion !== undefined || VERSION_CHANGING_TYPES.has(coTypeCode);
     const toVersion = movesVersion ? (input.toVersion ?? `v${app.versions.length + 1}`) : fromVersion;
     const now = this.clock.now();
-    if (toVersion !== fromVersion) moveTo(app, toVersion, now, input.toVersionId);
+    const newRecord = REDEPLOY_TYPES.has(coTypeCode);
+    if (toVersion !== fromVersion || newRecord) moveTo(app, toVersion, now, input.toVersionId, newRecord);
     const batchCount = Math.max(1, input.batchCount ?? 1);
     const order: ChangeOrderView = {
       changeOrderId,
@@ -146,6 +125,7 @@ export class SaeState {
       pipelineIds: Array.from({ length: batchCount }, () => randomUUID()),
     };
     if (isTerminalStatus(status)) order.finishTime = now;
+    if (input.addInstances) app.runningInstances += input.addInstances;
     this.#orders.set(changeOrderId, order);
     return changeOrderId;
   }

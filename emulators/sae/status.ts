@@ -49,28 +49,3 @@ export const LAST_CHANGE_ORDER_STATUS: Readonly<Record<CoStatus, string>> = {
   11: 'WAIT_APPROVAL',
   12: 'APPROVED',
 };
-
-/** Human-readable `CoType` for the common codes; others echo the code. */
-const CO_TYPE_NAMES: Readonly<Record<string, string>> = {
-  CoDeploy: 'Deploy Application',
-  CoRollback: 'Rollback Application',
-  CoDeployHistroy: 'Rollback to Historical Version',
-  CoCreateApp: 'Create Application',
-  CoRestartApplication: 'Restart Application',
-  CoScaleIn: 'Scale In Application',
-  CoScaleOut: 'Scale Out Application',
-  CoStart: 'Start Application',
-  CoStop: 'Stop Application',
-};
-
-export function coTypeName(code: string): string {
-  return CO_TYPE_NAMES[code] ?? code;
-}
-
-/** Change types that install a different version, so abort-and-rollback has something to restore. */
-export const VERSION_CHANGING_TYPES: ReadonlySet<string> = new Set([
-  'CoDeploy',
-  'CoRollback',
-  'CoDeployHistroy',
-  'CoCreateApp',
-]);

@@ -26,6 +26,12 @@ export interface SeedAppInput {
   versionIds?: string[];
   /** Default 2. */
   runningInstances?: number;
+  /**
+   * Also the succeeded change orders that installed the versions (`CoCreateApp`, then `CoDeploy` each),
+   * back-dated a day apart (the records with them), the last finished an hour ago. Default false: an
+   * app whose earlier change orders SAE no longer lists.
+   */
+  history?: boolean;
 }
 
 /** Seed for a change order on an existing app. */
@@ -44,9 +50,21 @@ export interface StartChangeOrderInput {
   toVersionId?: string;
   /** Default 1. */
   batchCount?: number;
-  /** Default `api`. */
-  source?: 'console' | 'api';
+  /** Default `api`; `system` for SAE's own (auto scaling). */
+  source?: ChangeSource;
   description?: string;
+  /** Instances the change adds once it starts (a scale-out). */
+  addInstances?: number;
+}
+
+export type ChangeSource = 'console' | 'api' | 'system';
+
+/** Options of {@link SaeEmulator.autoScaleOut}. */
+export interface AutoScaleOutOptions {
+  /** Start it when this many more API requests have arrived (mid-storm); default 0: now. */
+  afterCalls?: number;
+  /** Instances added; default 1. */
+  instances?: number;
 }
 
 /** One deployable version of an app, as ListAppVersions shows it (one record per distinct label). */
@@ -102,7 +120,7 @@ export interface ChangeOrderView {
   updateTime: number;
   finishTime?: number;
   batchCount: number;
-  source: 'console' | 'api';
+  source: ChangeSource;
   description: string;
   /** The app's version before this change order: what a rollback restores. */
   fromVersion: string;
@@ -167,6 +185,12 @@ export interface SaeEmulator {
   setChangeOrderStatus(changeOrderId: string, status: number, subStatus?: 0 | 1): ChangeOrderView;
   /** Ends a change order with a terminal status, optionally back-dating FinishTime ("succeeded 5 min ago"). */
   finishChangeOrder(changeOrderId: string, opts?: FinishChangeOrderOptions): ChangeOrderView;
+  /**
+   * The app's auto scaling starts a `CoScaleOut` (executing; finish it with `finishChangeOrder`): now
+   * (returns its ID; throws while another change order runs), or after `afterCalls` more API requests
+   * (returns undefined; it waits for a running change order to end).
+   */
+  autoScaleOut(appId: string, opts?: AutoScaleOutOptions): string | undefined;
   /** Makes a namespace known without apps (ListApplications on an unknown one is `InvalidNamespaceId.NotFound`). */
   seedNamespace(namespaceId: string): void;
   /** Apps in seeding order, optionally only one namespace's. */

@@ -34,8 +34,13 @@ export function seedVersionRecords(
 
 /** The app's record for `label`, appended (created `now`) when the app never ran that label. */
 export function ensureVersionRecord(app: AppView, label: string, now: number, id?: string): AppVersionView {
-  const existing = app.versionRecords.find((v) => v.label === label);
-  if (existing) return existing;
+  const existing =
+    app.versionRecords.find((v) => v.versionId === id && v.label === label) ??
+    app.versionRecords.find((v) => v.label === label);
+  return existing ?? appendVersionRecord(app, label, now, id);
+}
+
+function appendVersionRecord(app: AppView, label: string, now: number, id?: string): AppVersionView {
   const record: AppVersionView = {
     versionId: id ?? randomUUID(),
     label,
@@ -47,9 +52,14 @@ export function ensureVersionRecord(app: AppView, label: string, now: number, id
   return record;
 }
 
-/** Moves the app to `label` (appending to the deployment history) and keeps `currentVersionId` in step. */
-export function moveTo(app: AppView, label: string, now: number, id?: string): void {
-  const record = ensureVersionRecord(app, label, now, id);
+/**
+ * Moves the app to `label` (appending to the deployment history) and keeps `currentVersionId` in step.
+ * `newRecord`: the change ships the label again (a redeploy), so it gets a record of its own.
+ */
+export function moveTo(app: AppView, label: string, now: number, id?: string, newRecord = false): void {
+  const record = newRecord
+    ? appendVersionRecord(app, label, now, id)
+    : ensureVersionRecord(app, label, now, id);
   app.versions.push(label);
   app.currentVersion = label;
   app.currentVersionId = record.versionId;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SharedState } from '../idempotency/store.js';
 import type { ApplicationPage, ApplicationSummary, ListApplicationsQuery } from '../sae/app-types.js';
@@ -13,6 +14,12 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
 /**
+ * An app missing from a namespace's cached listing makes the namespace be listed again (it may be new)
+ * — but at most once per this long per namespace, however many unknown apps alarm meanwhile.
+ */
+export const MISS_RELIST_MS = 30_000;
+
+/**
  * Which apps each SAE namespace holds, from ListApplications, cached in the shared store for a few
  * minutes: the guard reads its watched namespaces from it, and the namespace allowlist uses it to tell
  * whether an app belongs to an allowed namespace (SAE's status and change-order APIs do not say).
@@ -26,11 +33,17 @@ export class AppDirectory {
     this.#ttlMs = opts.ttlMs ?? 5 * 60_000;
   }
 
-  /** The namespace's apps: cached, or listed page by page (at most 5,000). */
-  async appsIn(namespaceId: string, list: ListApps): Promise<ApplicationSummary[]> {
+  /** The namespace's apps: cached, or listed page by page (at most 5,000). `fresh`: list them now. */
+  async appsIn(
+    namespaceId: string,
+    list: ListApps,
+    opts: { fresh?: boolean } = {},
+  ): Promise<ApplicationSummary[]> {
     const key = `sae-rollback:ns:${namespaceId}:apps`;
-    const hit = this.#parse(await this.#store.getValue(key));
+    const hit = opts.fresh ? undefined : this.#parse(await this.#store.getValue(key));
     if (hit) return hit;
+    // A listing also counts as the namespace's look-up for misses: none again within MISS_RELIST_MS.
+    if (!opts.fresh) await this.#store.lease(this.#relistKey(namespaceId), randomUUID(), MISS_RELIST_MS);
     const apps: ApplicationSummary[] = [];
     for (let page = 1; page <= MAX_PAGES; page++) {
       const res = await list({ namespaceId, currentPage: page, pageSize: PAGE_SIZE });
@@ -41,16 +54,29 @@ export class AppDirectory {
     return apps;
   }
 
-  /** The first of `namespaces` holding the app, or undefined. */
+  /**
+   * The first of `namespaces` holding the app, or undefined. An app the cached listings do not show
+   * may have been created since: each namespace not listed within MISS_RELIST_MS is listed again
+   * before the app is declared outside them (the lease makes that once per window across instances).
+   */
   async findNamespace(
     appId: string,
     namespaces: readonly string[],
     list: ListApps,
   ): Promise<string | undefined> {
+    const has = (apps: readonly ApplicationSummary[]) => apps.some((a) => a.appId === appId);
     for (const ns of namespaces) {
-      if ((await this.appsIn(ns, list)).some((a) => a.appId === appId)) return ns;
+      if (has(await this.appsIn(ns, list))) return ns;
+    }
+    for (const ns of namespaces) {
+      if (!(await this.#store.lease(this.#relistKey(ns), randomUUID(), MISS_RELIST_MS))) continue;
+      if (has(await this.appsIn(ns, list, { fresh: true }))) return ns;
     }
     return undefined;
+  }
+
+  #relistKey(namespaceId: string): string {
+    return `sae-rollback:ns:${namespaceId}:listed`;
   }
 
   #parse(raw: string | undefined): ApplicationSummary[] | undefined {

@@ -13,7 +13,7 @@ import {
  * The post-deploy bake window: the worst regressions show up minutes *after* a release finished, when
  * there is no change order left to abort. A release that succeeded (or failed as a single batch, which
  * SAE does not roll back by itself) less than the window ago is undone with ListAppVersions →
- * RollbackApplication to the version before it. The idempotency key is that release's change order ID.
+ * RollbackApplication to the version live before it (bake-target.ts). The idempotency key is that release's change order ID.
  */
 
 /** What the bake window and the guard need to know about a change order (from ListChangeOrders). */
@@ -57,14 +57,6 @@ export function bakeEligibility(f: ChangeOrderFacts, now: number, windowMs: numb
     };
   }
   return { eligible: true, kind, facts: f, ageMs };
-}
-
-/** The version to leave (the newest: what the release installed) and the one before it. */
-export function previousVersion(
-  newestFirst: readonly AppVersion[],
-): { from: AppVersion; to: AppVersion } | undefined {
-  const [from, to] = newestFirst;
-  return from && to ? { from, to } : undefined;
 }
 
 /** A version as a human reads it: the image (or package) and the ID. */

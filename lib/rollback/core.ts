@@ -19,14 +19,8 @@ import {
   type SaeResult,
   TERMINAL_STATUSES,
 } from '../sae/types.js';
-import {
-  type BakeVerdict,
-  bakeEligibility,
-  ChangeOrderFactsCache,
-  duration,
-  previousVersion,
-  versionLabel,
-} from './bake.js';
+import { type BakeVerdict, bakeEligibility, ChangeOrderFactsCache, duration, versionLabel } from './bake.js';
+import { bakeTarget, rememberedTarget, uncertainTargetDraft } from './bake-target.js';
 import {
   abortAmbiguous,
   abortAttemptKey,
@@ -730,16 +724,14 @@ export class RollbackCore {
     let undo: (() => Promise<void>) | undefined;
     try {
       if (!app) throw new Error('no SAE application client');
-      const versions = await x.call('ListAppVersions', () => app.listAppVersions(appId));
-      const pair = previousVersion(versions);
-      if (!pair) {
-        return x.finish({
-          ...base,
-          outcome: 'failed-permanent',
-          summary: `App ${appId}: ${why}, but SAE lists no earlier version to roll back to.`,
-          reason: 'Roll back by hand (ListAppVersions shows fewer than two versions).',
-        });
-      }
+      const pair = await bakeTarget({
+        appId,
+        releaseId: changeOrderId,
+        listChangeOrders: (q) => x.call('ListChangeOrders', () => x.sae.listChangeOrders(q)),
+        listAppVersions: () => x.call('ListAppVersions', () => app.listAppVersions(appId)),
+        remembered: (id) => rememberedTarget(this.#store, id),
+      });
+      if (!pair.ok) return x.finish({ ...base, ...uncertainTargetDraft(appId, why, pair) });
       const versionInfo = { versions: { from: pair.from.versionId, to: pair.to.versionId } };
       const move = `from version ${versionLabel(pair.from)} to ${versionLabel(pair.to)}`;
       if (this.#valves) {

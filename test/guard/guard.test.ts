@@ -10,7 +10,7 @@ const WATCH = [SICK, HEALTHY, IDLE].join(',');
 /** Three watched apps: one to make sick, one releasing normally, one idle after a good release. */
 async function stack(env: Record<string, string> = {}): Promise<GuardStack> {
   const s = await startGuardStack({ WATCH_APP_IDS: WATCH, ...env });
-  s.sae.seedApp({ appId: SICK, appName: 'sick', versions: ['v1', 'v2'] });
+  s.sae.seedApp({ appId: SICK, appName: 'sick', versions: ['v1', 'v2'], history: true });
   s.sae.seedApp({ appId: HEALTHY, appName: 'healthy', versions: ['v1', 'v2'] });
   s.sae.seedApp({ appId: IDLE, appName: 'idle', versions: ['v1', 'v2'] });
   s.sae.startChangeOrder({ appId: HEALTHY, toVersion: 'v3' });

@@ -159,7 +159,12 @@ describe('the rollback policy, end to end (alarm function → emulators → MNS)
     s = await startGuardStack({ DRY_RUN: 'true', BAKE_WINDOW_SECONDS: '1800' });
     const { appId, co } = failing(s);
     const baked = newAppId('pol');
-    s.sae.seedApp({ appId: baked, versions: ['v1', 'v2'], versionIds: [`${baked}-1`, `${baked}-2`] });
+    s.sae.seedApp({
+      appId: baked,
+      versions: ['v1', 'v2'],
+      versionIds: [`${baked}-1`, `${baked}-2`],
+      history: true,
+    });
     const release = s.sae.startChangeOrder({ appId: baked, toVersion: 'v3' });
     s.sae.finishChangeOrder(release, { status: 2 });
     s.clock.advance(5 * MIN);
@@ -179,6 +184,7 @@ describe('the rollback policy, end to end (alarm function → emulators → MNS)
     expect(rollback?.summary).toMatch(/would have rolled app .* back .* \(RollbackApplication\)/);
     expect(rollback?.sae.map((c) => c.action)).toEqual([
       'DescribeApplicationStatus',
+      'ListChangeOrders',
       'ListChangeOrders',
       'ListAppVersions',
     ]);

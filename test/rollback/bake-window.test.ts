@@ -3,11 +3,11 @@ import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-sta
 
 const MIN = 60_000;
 
-/** An app whose release to v3 succeeded `ago` ms ago; versions v1, v2 seeded with known IDs. */
+/** An app whose release to v3 succeeded `ago` ms ago; v1, v2 seeded with known IDs and their history. */
 function released(s: GuardStack, ago: number, opts: { status?: 2 | 3; batchCount?: number } = {}) {
   const appId = newAppId('bake');
   const ids = [`${appId}-ver1`, `${appId}-ver2`];
-  s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], versionIds: ids });
+  s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], versionIds: ids, history: true });
   const co = s.sae.startChangeOrder({
     appId,
     toVersion: 'v3',
@@ -51,7 +51,8 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
     expect(msg?.summary).toMatch(/succeeded 10 min ago, inside the 30 min bake window/);
     expect(msg?.sae.map((c) => c.action)).toEqual([
       'DescribeApplicationStatus',
-      'ListChangeOrders',
+      'ListChangeOrders', // the release's facts (cached for the guard and later alarms)
+      'ListChangeOrders', // the history before it: the version that was live (bake-target.ts)
       'ListAppVersions',
       'RollbackApplication',
     ]);
