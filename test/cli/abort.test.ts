@@ -31,7 +31,7 @@ let n = 0;
 function seed(): { appId: string; changeOrderId: string } {
   n += 1;
   const appId = `cli-abort-app-${String(n).padStart(4, '0')}`;
-  sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+  sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], history: true });
   return { appId, changeOrderId: sae.startChangeOrder({ appId, toVersion: 'v3' }) };
 }
 

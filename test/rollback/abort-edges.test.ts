@@ -15,7 +15,7 @@ describe('the edges of the abort', () => {
   it('a release that succeeds while being aborted goes to the bake decision, and is rolled back', async () => {
     s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
     const appId = newAppId('race');
-    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], history: true });
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
     s.sae.injectFault({ kind: 'latency', action: 'AbortAndRollbackChangeOrder', ms: 900 });
 
