@@ -132,6 +132,7 @@ describe('s.yaml rendered by the real Serverless Devs CLI (s preview, offline)',
     const config = loadConfig(env);
     expect(config.regionId).toBe(REQUIRED_ENV.SAE_ROLLBACK_REGION);
     expect(config.idempotency.store).toBe('memory');
-    expect(config.auth).toMatchObject({ tokens: [], hmacSecrets: [] });
+    // Secure by default: no credential configured means the alarm's HTTP trigger refuses everything.
+    expect(config.auth).toMatchObject({ tokens: [], hmacSecrets: [], required: true });
   });
 });
