@@ -43,6 +43,18 @@ describe('s.yaml rendered by the real Serverless Devs CLI (s preview, offline)',
     expect(required).toEqual(Object.keys(REQUIRED_ENV).sort());
   });
 
+  it("README's Deploy checklist asks for every required variable, and for a credential", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const deploy = readme.slice(
+      readme.indexOf('## Deploy'),
+      readme.indexOf('\n## ', readme.indexOf('## Deploy') + 1),
+    );
+    for (const name of Object.keys(REQUIRED_ENV))
+      expect(deploy, name).toMatch(new RegExp(`export [^\n]*${name}=`));
+    expect(deploy).toMatch(/export ALARM_AUTH_TOKENS=/);
+    expect(deploy).toMatch(/npx s preview/);
+  });
+
   it.each(Object.keys(REQUIRED_ENV))('refuses to render without %s', (name) => {
     const env: Record<string, string> = { ...REQUIRED_ENV };
     delete env[name];
