@@ -42,8 +42,9 @@ const replayKey = (timestamp: string, signature: string) =>
 /**
  * Authenticates the alarm function's HTTP trigger before anything reads the body: a source-IP
  * allowlist (403), then a secret token (URL query or header) or an HMAC signature (401). Direct
- * invocations are not HTTP and pass (FC checks `fc:InvokeFunction` for them). Built once per cold
- * start; warns loudly then when the trigger is open.
+ * invocations are not HTTP and pass (FC checks `fc:InvokeFunction` for them). Secure by default:
+ * required with no token or secret configured, every HTTP request gets 401. Built once per cold start;
+ * says so loudly then when the trigger is closed to everyone (error) or open on purpose (warning).
  */
 export class HttpAuth {
   readonly #config: AuthConfig;
