@@ -40,6 +40,8 @@ export async function startEmulators(): Promise<Emulators> {
     MNS_ENDPOINT: mns.url,
     MNS_TOPIC: TOPIC,
     LOG_LEVEL: 'info',
+    // The benchmarks measure the decision path, not the credential check: open on purpose.
+    ALARM_AUTH_REQUIRED: 'false',
   };
   // The baseline, run in this process, reads its endpoint from the environment like the FC function would.
   const saved = { SAE_ENDPOINT: process.env.SAE_ENDPOINT, SAE_PROTOCOL: process.env.SAE_PROTOCOL };

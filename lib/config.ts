@@ -241,11 +241,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const auth = authConfigFrom(e);
-  if ('problems' in auth) {
-    throw new ConfigError(
-      `Invalid configuration:\n${auth.problems.join('\n')}\nFix these environment variables (see README, "Security").`,
-    );
-  }
   let mnsEndpoint = e.MNS_ENDPOINT;
   if (!mnsEndpoint) {
     const account = e.MNS_ACCOUNT_ID ?? e.FC_ACCOUNT_ID;

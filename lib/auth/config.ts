@@ -40,7 +40,10 @@ export const authEnvSchema = z.object({
         'each entry must be an IP or a CIDR block like 47.74.206.0/26',
       ),
   ).optional(),
-  /** Default: true when a token or secret is set. `false` turns the credential check off (not the IP check). */
+  /**
+   * Default `true`: every HTTP request needs a valid credential — with none configured, every one is
+   * refused. `false` turns the credential check off on purpose (not the IP check).
+   */
   ALARM_AUTH_REQUIRED: z.enum(['true', 'false']).optional(),
 });
 
@@ -50,22 +53,23 @@ export interface AuthConfig {
   hmacSecrets: string[];
   /** Empty: any source address. */
   sourceCidrs: string[];
-  /** False: requests without a valid credential are let through (warned about at cold start). */
+  /**
+   * False (only with ALARM_AUTH_REQUIRED=false): requests without a valid credential are let through
+   * (warned about at cold start). True with no tokens and no secrets: every HTTP request is refused.
+   */
   required: boolean;
 }
 
-/** Builds the auth config; returns the problems (variable name + fix) instead of throwing. */
-export function authConfigFrom(e: z.output<typeof authEnvSchema>): AuthConfig | { problems: string[] } {
-  const tokens = e.ALARM_AUTH_TOKENS ?? [];
-  const hmacSecrets = e.ALARM_HMAC_SECRETS ?? [];
-  const any = tokens.length + hmacSecrets.length > 0;
-  const required = e.ALARM_AUTH_REQUIRED === undefined ? any : e.ALARM_AUTH_REQUIRED === 'true';
-  if (required && !any) {
-    return {
-      problems: [
-        '  ALARM_AUTH_REQUIRED (true): set ALARM_AUTH_TOKENS or ALARM_HMAC_SECRETS too, or no caller can get in.',
-      ],
-    };
-  }
-  return { tokens, hmacSecrets, sourceCidrs: e.ALARM_SOURCE_CIDRS ?? [], required };
+/**
+ * Builds the auth config. Secure by default: unless ALARM_AUTH_REQUIRED is `false`, a credential is
+ * required, so with no token or secret configured the HTTP trigger refuses every request (the consumer
+ * and the guard, which share these variables, are not HTTP and keep working).
+ */
+export function authConfigFrom(e: z.output<typeof authEnvSchema>): AuthConfig {
+  return {
+    tokens: e.ALARM_AUTH_TOKENS ?? [],
+    hmacSecrets: e.ALARM_HMAC_SECRETS ?? [],
+    sourceCidrs: e.ALARM_SOURCE_CIDRS ?? [],
+    required: e.ALARM_AUTH_REQUIRED !== 'false',
+  };
 }

@@ -42,8 +42,9 @@ const replayKey = (timestamp: string, signature: string) =>
 /**
  * Authenticates the alarm function's HTTP trigger before anything reads the body: a source-IP
  * allowlist (403), then a secret token (URL query or header) or an HMAC signature (401). Direct
- * invocations are not HTTP and pass (FC checks `fc:InvokeFunction` for them). Built once per cold
- * start; warns loudly then when the trigger is open.
+ * invocations are not HTTP and pass (FC checks `fc:InvokeFunction` for them). Secure by default:
+ * required with no token or secret configured, every HTTP request gets 401. Built once per cold start;
+ * says so loudly then when the trigger is closed to everyone (error) or open on purpose (warning).
  */
 export class HttpAuth {
   readonly #config: AuthConfig;
@@ -59,6 +60,11 @@ export class HttpAuth {
     this.#clock = opts.clock ?? systemClock;
     this.#sources = new SourceAllowlist(opts.config.sourceCidrs);
     for (const s of [...opts.config.tokens, ...opts.config.hmacSecrets]) registerSecret(s);
+    if (opts.config.required && !this.#hasCredential()) {
+      this.#logger.error(
+        'The HTTP trigger refuses every HTTP request (401): no credential is configured. Set ALARM_AUTH_TOKENS (and/or ALARM_HMAC_SECRETS) and give the callers the token, or set ALARM_AUTH_REQUIRED=false to open the trigger on purpose (see README, "Security").',
+      );
+    }
     if (!opts.config.required) {
       this.#logger.warn(
         'SECURITY WARNING: the HTTP trigger accepts requests WITHOUT a credential — anyone who can reach the URL can make this function abort SAE releases. Set ALARM_AUTH_TOKENS (and/or ALARM_HMAC_SECRETS), or use FC authType "function" (see README, "Security").',
@@ -70,6 +76,10 @@ export class HttpAuth {
         },
       );
     }
+  }
+
+  #hasCredential(): boolean {
+    return this.#config.tokens.length + this.#config.hmacSecrets.length > 0;
   }
 
   /** The verdict for one FC event. Never throws. */
@@ -91,6 +101,8 @@ export class HttpAuth {
       return deny(403, 'source address not in ALARM_SOURCE_CIDRS');
     }
     if (!this.#config.required) return { ok: true, via: 'open' };
+    if (!this.#hasCredential())
+      return deny(401, 'no credential configured (ALARM_AUTH_TOKENS, ALARM_HMAC_SECRETS)');
 
     const { tokens, hmacSecrets } = this.#config;
     const queryToken = info.query[TOKEN_QUERY_PARAM];

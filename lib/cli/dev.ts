@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startCmsEmulator } from '../../emulators/cms/index.js';
 import { startDingTalkEmulator } from '../../emulators/dingtalk/index.js';
 import { startMnsEmulator } from '../../emulators/mns/index.js';
@@ -34,6 +35,8 @@ every function over HTTP the way FC does, so curl works against them:
               (200 with X-Fc-Error-Type)
 
 The functions run in this process with the emulators' endpoints and credentials in their environment.
+Like a deployment, /alarm wants a credential: unless ALARM_AUTH_TOKENS, ALARM_HMAC_SECRETS or
+ALARM_AUTH_REQUIRED is set, a fresh token is generated (shown in the sample curl as ?token=…).
 It prints the URLs and a sample curl, then logs each request until Ctrl-C.
 
 Options:
@@ -91,6 +94,7 @@ export const devCommand: Command = {
         description: 'deploy v43 (sae-rollback dev)',
       });
 
+      const alarmToken = devAlarmToken();
       // The functions read their configuration at import, as on an FC cold start.
       Object.assign(process.env, {
         SAE_REGION: 'cn-hangzhou',
@@ -108,6 +112,7 @@ export const devCommand: Command = {
         WATCH_APP_IDS: process.env.WATCH_APP_IDS ?? app.data,
         IDEMPOTENCY_STORE: process.env.IDEMPOTENCY_STORE ?? 'memory',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        ...(alarmToken.generated ? { ALARM_AUTH_TOKENS: alarmToken.token } : {}),
       });
       const functions: DevFunction[] = [];
       for (const name of listFunctions()) {
@@ -134,6 +139,7 @@ export const devCommand: Command = {
         emulators: { sae: sae.url, mns: mns.url, dingtalk: dingtalk.url, webhook: webhook.url, cms: cms.url },
         appId: app.data,
         changeOrderId,
+        alarmToken: alarmToken.token,
       };
       io.stdout(p.values.json ? `${JSON.stringify(info)}\n` : banner(info));
       await (io.untilStopped ?? (() => new Promise<void>(() => undefined)))();
@@ -155,13 +161,27 @@ export const devCommand: Command = {
   },
 };
 
+/**
+ * The token for the sample curl: the first of ALARM_AUTH_TOKENS when the caller configured auth, else a
+ * fresh one the dev server sets (so `sae-rollback dev` works out of the box and stays closed to others).
+ */
+function devAlarmToken(): { token: string; generated: boolean } {
+  const configured = ['ALARM_AUTH_TOKENS', 'ALARM_HMAC_SECRETS', 'ALARM_AUTH_REQUIRED'].some(
+    (k) => process.env[k],
+  );
+  const first = process.env.ALARM_AUTH_TOKENS?.split(',')[0]?.trim() ?? '';
+  if (configured) return { token: first, generated: false };
+  return { token: `dev-${randomBytes(12).toString('hex')}`, generated: true };
+}
+
 function banner(info: {
   functions: Readonly<Record<string, string>>;
   emulators: Record<string, string>;
   appId: string;
   changeOrderId: string;
+  alarmToken: string;
 }): string {
-  const alarm = info.functions.alarm ?? '';
+  const alarm = `${info.functions.alarm ?? ''}${info.alarmToken ? `?token=${info.alarmToken}` : ''}`;
   const form = [
     'alertName=checkout%205xx%20ratio',
     'alertState=ALERT',

@@ -12,6 +12,8 @@ const root = new URL('../../', import.meta.url).pathname;
  * The bundle is what FC runs, so it is tested as FC would load it: `require('dist/alarm/index.js')` in a
  * fresh node process (CommonJS), then `handler(Buffer, context)`, against the emulators.
  */
+const BUNDLE_TOKEN = 'bundle-test-token-0123456789';
+
 describe('dist/alarm bundle', () => {
   let s: Stack;
   beforeAll(async () => {
@@ -30,6 +32,7 @@ describe('dist/alarm bundle', () => {
           PATH: process.env.PATH ?? '',
           SAE_REGION: 'cn-hangzhou',
           MNS_ACCOUNT_ID: '1234567890123456',
+          ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
           LOG_LEVEL: 'error',
         },
       });
@@ -56,8 +59,12 @@ describe('dist/alarm bundle', () => {
         MNS_ENDPOINT: s.mns.url,
         MNS_TOPIC: TOPIC,
         LOG_LEVEL: 'error',
+        // Secure by default in the bundle too: the request carries the configured token.
+        ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
         CREDS: JSON.stringify(STS),
-        EVENT_B64: httpTriggerEvent(JSON.stringify({ ChangeOrderId: co })).toString('base64'),
+        EVENT_B64: httpTriggerEvent(JSON.stringify({ ChangeOrderId: co }), {
+          headers: { 'x-sae-rollback-token': BUNDLE_TOKEN },
+        }).toString('base64'),
       },
     });
     const res = JSON.parse(stdout) as { statusCode: number; body: string };

@@ -11,13 +11,18 @@ interface DevInfo {
   emulators: { sae: string; mns: string; dingtalk: string; webhook: string };
   appId: string;
   changeOrderId: string;
+  /** The token the dev server configured for the alarm function (secure by default, like a deployment). */
+  alarmToken: string;
 }
 
 /** `sae-rollback dev --port 0 --json` as a child process; resolves once it printed its URLs. */
-function startDev(): Promise<{ child: ChildProcess; info: DevInfo; stderr: () => string }> {
-  const child = spawn('node', ['bin/sae-rollback.mjs', 'dev', '--port', '0', '--json'], {
+function startDev(
+  args: string[] = ['--json'],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; info: DevInfo; stdout: () => string; stderr: () => string }> {
+  const child = spawn('node', ['bin/sae-rollback.mjs', 'dev', '--port', '0', ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error' },
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -30,7 +35,10 @@ function startDev(): Promise<{ child: ChildProcess; info: DevInfo; stderr: () =>
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"functions"'));
-      if (line) resolve({ child, info: JSON.parse(line) as DevInfo, stderr: () => err });
+      if (line) resolve({ child, info: JSON.parse(line) as DevInfo, stdout: () => out, stderr: () => err });
+      if (!line && /published outcomes: .*\n/.test(out)) {
+        resolve({ child, info: {} as DevInfo, stdout: () => out, stderr: () => err });
+      }
     });
   });
 }
@@ -49,7 +57,8 @@ describe('sae-rollback dev (spawned; real HTTP)', () => {
     const form = (JSON.parse(freshFixture('cloudmonitor-form.json').toString('utf8')) as { body: string })
       .body;
     expect(info.appId).toBe('0099b7be-5f5b-4512-a7fc-56049ef10001');
-    const res = await fetch(info.functions.alarm ?? '', {
+    expect(info.alarmToken).toMatch(/^[A-Za-z0-9._~-]{16,}$/);
+    const res = await fetch(`${info.functions.alarm}?token=${info.alarmToken}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
@@ -70,8 +79,25 @@ describe('sae-rollback dev (spawned; real HTTP)', () => {
     expect(JSON.stringify(messages)).toContain(info.changeOrderId);
   });
 
+  it('refuses a caller without the token: 401, no SAE call', async () => {
+    const calls = async () =>
+      ((await (await fetch(`${dev.info.emulators.sae}/__admin/calls`)).json()) as { calls: unknown[] }).calls
+        .length;
+    const before = await calls();
+    const res = await fetch(dev.info.functions.alarm ?? '', {
+      method: 'POST',
+      body: JSON.stringify({ ChangeOrderId: dev.info.changeOrderId }),
+    });
+    expect(res.status).toBe(401);
+    expect(await calls()).toBe(before);
+  });
+
   it('answers 400 for a body the alarm function cannot use, with the reason', async () => {
-    const res = await fetch(dev.info.functions.alarm ?? '', { method: 'POST', body: '{"nothing":"here"}' });
+    const res = await fetch(dev.info.functions.alarm ?? '', {
+      method: 'POST',
+      headers: { 'x-sae-rollback-token': dev.info.alarmToken },
+      body: '{"nothing":"here"}',
+    });
     expect(res.status).toBe(400);
   });
 
@@ -90,6 +116,23 @@ describe('sae-rollback dev (spawned; real HTTP)', () => {
     dev.child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+});
+
+describe('sae-rollback dev banner', () => {
+  it('prints a curl sample that carries the generated token, or the one from ALARM_AUTH_TOKENS', async () => {
+    const mine = 'my-own-dev-token-0123456789';
+    for (const [env, expected] of [
+      [{}, /\?token=dev-[0-9a-f]{24}'/],
+      [{ ALARM_AUTH_TOKENS: `${mine},other-token-0123456789` }, new RegExp(`\\?token=${mine}'`)],
+    ] as const) {
+      const d = await startDev([], env);
+      try {
+        expect(d.stdout()).toMatch(expected);
+      } finally {
+        d.child.kill('SIGTERM');
+      }
+    }
+  }, 30_000);
 });
 
 describe('dev function kinds', () => {

@@ -29,7 +29,17 @@ describe('sae-rollback invoke <function> --event (locally, spawned)', () => {
   it('runs the alarm handler in-process on a CloudMonitor HTTP-trigger event and prints its answer', async () => {
     sae.seedApp({ appId: FIXTURE_APP, appName: 'checkout', versions: ['v1', 'v2'] });
     const co = sae.startChangeOrder({ appId: FIXTURE_APP, toVersion: 'v3' });
-    const r = await cli(['invoke', 'alarm', '--event', freshFixturePath('cloudmonitor-form.json')], env);
+    // The fixture carries no token: secure by default, the local run refuses it like a deployment would…
+    const closed = await cli(['invoke', 'alarm', '--event', fixture('cloudmonitor-form.json')], env);
+    expect(closed.code).toBe(0); // the function returned (its answer is the 401)
+    const refused = JSON.parse(closed.stdout.slice(closed.stdout.indexOf('{\n'))) as { statusCode: number };
+    expect(refused.statusCode).toBe(401);
+    expect(sae.getChangeOrder(co)?.status).toBe(1);
+    // …and runs it with the credential check turned off on purpose.
+    const r = await cli(['invoke', 'alarm', '--event', freshFixturePath('cloudmonitor-form.json')], {
+      ...env,
+      ALARM_AUTH_REQUIRED: 'false',
+    });
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);

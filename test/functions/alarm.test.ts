@@ -194,11 +194,14 @@ describe('functions/alarm.ts, the deployed entry point', () => {
     vi.stubEnv('MNS_ENDPOINT', s.mns.url);
     vi.stubEnv('MNS_TOPIC', TOPIC);
     vi.stubEnv('LOG_LEVEL', 'error');
+    // Secure by default: the deployed entry point wants the caller's token.
+    const token = 'entry-point-token-0123456789';
+    vi.stubEnv('ALARM_AUTH_TOKENS', token);
     vi.resetModules();
     const { handler } = await import('../../functions/alarm.js');
     const { co } = newApp(s);
     const res = (await handler(
-      httpTriggerEvent(JSON.stringify({ ChangeOrderId: co })),
+      httpTriggerEvent(JSON.stringify({ ChangeOrderId: co }), { headers: { 'x-sae-rollback-token': token } }),
       fakeFcContext({ credentials: STS }),
     )) as HttpAnswer;
     expect(res.statusCode).toBe(200);

@@ -13,7 +13,7 @@ import type { InvocationSummary } from '../../lib/handlers/records.js';
 import { memoryLogger } from '../../lib/log.js';
 import { type Outcome, outcomeSchema } from '../../lib/rollback/outcome.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
-import { STS, TOPIC } from './stack.js';
+import { openUnlessAuthGiven, STS, TOPIC } from './stack.js';
 
 export { STS, TOPIC };
 
@@ -71,6 +71,8 @@ export async function startGuardStack(env: Record<string, string> = {}): Promise
     MNS_ENDPOINT: mns.url,
     MNS_TOPIC: TOPIC,
     MNS_TIMEOUT_MS: '1500',
+    // The alarm path here is about what the guard and the alarms share; HTTP auth is test/security/'s.
+    ...openUnlessAuthGiven(env),
     ...env,
   });
   const rt = createRuntime(config, {

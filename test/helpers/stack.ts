@@ -26,6 +26,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/**
+ * These stacks test what the handler does with a request; who may send one is tested in test/security/.
+ * So the HTTP trigger is opened on purpose (ALARM_AUTH_REQUIRED=false) unless the test passes any auth
+ * variable itself — credentials, or '' to get the secure default back.
+ */
+export function openUnlessAuthGiven(env: Record<string, string>): Record<string, string> {
+  const given = Object.keys(env).some((k) => k.startsWith('ALARM_AUTH_') || k === 'ALARM_HMAC_SECRETS');
+  return given ? {} : { ALARM_AUTH_REQUIRED: 'false' };
+}
+
 /** Both emulators on free ports plus a runtime wired to them, as `createRuntime` does on FC. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const sae = await startSaeEmulator({ credentials: [STS] });
@@ -40,6 +50,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     MNS_ENDPOINT: mns.url,
     MNS_TOPIC: TOPIC,
     MNS_TIMEOUT_MS: '1500',
+    ...openUnlessAuthGiven(env),
     ...env,
   });
   const rt = createRuntime(config, {

@@ -177,8 +177,10 @@ describe('HTTP trigger source-IP allowlist', () => {
 describe('HTTP trigger authentication settings', () => {
   const base = { SAE_REGION: 'cn-hangzhou', MNS_ENDPOINT: 'http://127.0.0.1:1' };
 
-  it('requires a credential as soon as a token or secret is set', () => {
-    expect(loadConfig(base).auth.required).toBe(false);
+  it('requires a credential by default, with or without a token or secret set', () => {
+    expect(loadConfig(base).auth).toMatchObject({ required: true, tokens: [], hmacSecrets: [] });
+    expect(loadConfig({ ...base, ALARM_AUTH_REQUIRED: '' }).auth.required).toBe(true);
+    expect(loadConfig({ ...base, ALARM_AUTH_REQUIRED: 'false' }).auth.required).toBe(false);
     expect(loadConfig({ ...base, ALARM_AUTH_TOKENS: TOKEN }).auth).toMatchObject({
       required: true,
       tokens: [TOKEN],
@@ -186,8 +188,11 @@ describe('HTTP trigger authentication settings', () => {
     expect(loadConfig({ ...base, ALARM_HMAC_SECRETS: `${SECRET},` }).auth.hmacSecrets).toEqual([SECRET]);
   });
 
-  it('refuses settings that would lock everyone out or that are weak, without echoing them', () => {
-    expect(() => loadConfig({ ...base, ALARM_AUTH_REQUIRED: 'true' })).toThrow(ConfigError);
+  it('refuses weak settings, without echoing them', () => {
+    // Required without a credential is the secure default (every HTTP request refused), not an error:
+    // the consumer and the guard share these variables and must start.
+    expect(loadConfig({ ...base, ALARM_AUTH_REQUIRED: 'true' }).auth.required).toBe(true);
+    expect(() => loadConfig({ ...base, ALARM_AUTH_REQUIRED: 'yes' })).toThrow(ConfigError);
     const weak = 'short&token';
     let msg = '';
     try {
@@ -200,8 +205,8 @@ describe('HTTP trigger authentication settings', () => {
     expect(msg).not.toContain(weak);
   });
 
-  it('warns loudly at cold start when the trigger is open', async () => {
-    const s = await startStack();
+  it('warns loudly at cold start when the trigger is opened on purpose', async () => {
+    const s = await startStack({ ALARM_AUTH_REQUIRED: 'false' });
     try {
       const warning = s.logs
         .map((l) => JSON.parse(l) as { level: string; msg: string })
