@@ -47,6 +47,8 @@ export const namespaceSchema = z.object({ namespaceId: id });
 
 export const rollbackCompletionSchema = z.object({ mode: z.enum(['immediate', 'manual']) });
 
+export const errorShapeSchema = z.object({ shape: z.enum(['documented', 'legacy']) });
+
 const faultBase = { action: z.string().min(1).exactOptional(), times: z.int().min(1).exactOptional() };
 const httpStatus = z.int().min(100).max(599);
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { readBody, sendJson } from '../http.js';
 import {
   credentialSchema,
+  errorShapeSchema,
   faultSchema,
   finishSchema,
   namespaceSchema,
@@ -69,6 +70,11 @@ async function route(
       const { mode } = await parseBody(req, rollbackCompletionSchema);
       emu.setRollbackCompletion(mode);
       return [200, { rollbackCompletion: mode }];
+    }
+    case 'POST error-shape': {
+      const { shape } = await parseBody(req, errorShapeSchema);
+      emu.setErrorShape(shape);
+      return [200, { errorShape: shape }];
     }
     case 'POST change-orders': {
       const changeOrderId = emu.startChangeOrder(await parseBody(req, startChangeOrderSchema));

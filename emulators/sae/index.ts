@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '../../lib/clock.js';
 import { closeServer, listenLocal } from '../http.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
+import type { SaeErrorShape } from './envelope.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
@@ -17,6 +18,7 @@ import type { CallRecord, EmulatorCredential, RollbackCompletion, SaeEmulator } 
 
 export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
 export { ACTION_LOG_DIR_ENV, type ActionLogEntry } from './action-log.js';
+export type { SaeErrorShape } from './envelope.js';
 export { SAE_API_VERSION } from './handlers.js';
 export type { RateLimit } from './rate-limit.js';
 export { SaeStateError } from './state.js';
@@ -58,6 +60,11 @@ export interface StartSaeEmulatorOptions {
   /** SAE's flow control (60 calls per minute per user), scaled as a test needs; default off. */
   rateLimit?: RateLimit;
   /**
+   * `documented` (default): error bodies as the official SDK's models say (`Code` the HTTP status,
+   * `ErrorCode` the code); `legacy`: `Code` repeats `ErrorCode`. See {@link SaeErrorShape}.
+   */
+  errorShape?: SaeErrorShape;
+  /**
    * Called as each API request arrives, before faults are taken for it: a soak can arm a fault for
    * this very call (per-call fault rates) or count calls.
    */
@@ -76,6 +83,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   rateLimiter.set(opts.rateLimit);
   const gate = new Acs3Gate(opts.signatureClock ?? clock, credentials);
   let calls: CallRecord[] = [];
+  let errorShape: SaeErrorShape = opts.errorShape ?? 'documented';
 
   const addCredential = (c: EmulatorCredential): void => {
     credentials.set(c.accessKeyId, structuredClone(c));
@@ -89,6 +97,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     state,
     faults,
     rateLimiter,
+    errorShape: () => errorShape,
     record: (c: CallRecord) => {
       calls.push(c);
       opts.onCall?.(c);
@@ -138,6 +147,9 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     setRateLimit: (limit) => rateLimiter.set(limit),
+    setErrorShape(shape) {
+      errorShape = shape;
+    },
     reset() {
       state.reset();
       faults.clear();
@@ -148,6 +160,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
       apps: state.apps(),
       namespaces: state.namespaces(),
       rollbackCompletion: state.rollbackCompletion,
+      errorShape,
       changeOrders: state.changeOrders(),
       faults: faults.list(),
       accessKeyIds: [...credentials.keys()],

@@ -1,4 +1,5 @@
 /** Public shapes of the SAE emulator: what tests, `npm start` and `sae-rollback dev` use. */
+import type { SaeErrorShape } from './envelope.js';
 
 /** An AccessKey the emulator accepts, plus the permissions RAM would give it. */
 export interface EmulatorCredential {
@@ -183,6 +184,8 @@ export interface SaeEmulator {
   clearFaults(): void;
   /** Turns SAE's flow control on (`Throttling.User` past `calls` per `windowMs` per AccessKey) or off. */
   setRateLimit(limit: { calls: number; windowMs: number } | undefined): void;
+  /** Switches how SAE error bodies name the code (configuration: reset() keeps it). */
+  setErrorShape(shape: SaeErrorShape): void;
   /** Forgets apps, change orders, calls and faults; credentials and used nonces stay. */
   reset(): void;
   /** Everything, for `GET /__admin/state`; credentials appear by AccessKey ID only. */
@@ -193,6 +196,7 @@ export interface EmulatorSnapshot {
   apps: AppView[];
   namespaces: string[];
   rollbackCompletion: RollbackCompletion;
+  errorShape: SaeErrorShape;
   changeOrders: ChangeOrderView[];
   faults: Array<Fault & { remaining: number }>;
   accessKeyIds: string[];
