@@ -18,6 +18,7 @@ export const seedAppSchema = z.object({
   versions: z.array(z.string().min(1)).exactOptional(),
   versionIds: z.array(id).exactOptional(),
   runningInstances: z.int().min(0).exactOptional(),
+  approvalRequired: z.boolean().exactOptional(),
 });
 
 const subStatus = z.union([z.literal(0), z.literal(1)]);

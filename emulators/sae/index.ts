@@ -9,6 +9,7 @@ import { type Clock, systemClock } from '../../lib/clock.js';
 import { closeServer, listenLocal } from '../http.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
+import { setApprovalRequired } from './app-rollback.js';
 import type { SaeErrorShape } from './envelope.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
@@ -135,6 +136,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
     listApps: (namespaceId) => state.listApps(namespaceId),
     getAppVersions: (appId) => state.appVersions(appId),
+    setApprovalRequired: (appId, on) => setApprovalRequired(state, appId, on),
     setRollbackCompletion(mode) {
       state.rollbackCompletion = mode;
     },

@@ -27,6 +27,8 @@ export interface SeedAppInput {
   versionIds?: string[];
   /** Default 2. */
   runningInstances?: number;
+  /** Release approval on: RollbackApplication answers `IsNeedApproval: true` and its change order waits (11). */
+  approvalRequired?: boolean;
 }
 
 /** Seed for a change order on an existing app. */
@@ -174,6 +176,8 @@ export interface SaeEmulator {
   listApps(namespaceId?: string): AppView[];
   /** Distinct versions of an app, newest first (as ListAppVersions answers); undefined for an unknown app. */
   getAppVersions(appId: string): AppVersionView[] | undefined;
+  /** Turns release approval on or off for an app (RollbackApplication then answers `IsNeedApproval`). */
+  setApprovalRequired(appId: string, on: boolean): void;
   /** How RollbackApplication's change orders end; see {@link RollbackCompletion}. */
   setRollbackCompletion(mode: RollbackCompletion): void;
   getApp(appId: string): AppView | undefined;

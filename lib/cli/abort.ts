@@ -40,6 +40,7 @@ const NOTHING: ReadonlySet<OutcomeKind> = new Set([
   'suppressed',
   'refused',
   'rolled-back-application',
+  'awaiting-approval',
 ]);
 
 /** The exit code for an outcome (see the help text). */

@@ -32,6 +32,7 @@ const ICONS: Readonly<Record<string, string>> = {
   'failed-permanent': '❌',
   'rejected-input': '⚠️',
   suppressed: '🛡️',
+  'awaiting-approval': '⏳',
 };
 
 /** Renders an outcome. Pure; the same outcome always yields the same text. */

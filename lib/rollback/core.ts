@@ -26,7 +26,15 @@ import {
   previousVersion,
   versionLabel,
 } from './bake.js';
-import { abortAmbiguous, abortAttemptKey, type Draft, failure, label, refusedDraft } from './drafts.js';
+import {
+  abortAmbiguous,
+  abortAttemptKey,
+  awaitingApprovalDraft,
+  type Draft,
+  failure,
+  label,
+  refusedDraft,
+} from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
@@ -601,6 +609,13 @@ export class RollbackCore {
         app.rollbackApplication({ appId, versionId: pair.to.versionId }),
       );
       if (res.changeOrderId) x.started = res.changeOrderId;
+      if (res.isNeedApproval) {
+        return x.finish({
+          ...base,
+          ...versionInfo,
+          ...awaitingApprovalDraft(appId, move, why, res.changeOrderId),
+        });
+      }
       return x.finish({
         ...base,
         ...versionInfo,

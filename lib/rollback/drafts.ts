@@ -80,3 +80,19 @@ export function abortAmbiguous(err: unknown): boolean {
   ];
   return !err.code.startsWith('Throttling') && !neverRan.includes(err.code);
 }
+
+/**
+ * RollbackApplication answered `IsNeedApproval: true`: release approval is on, so SAE only queued a
+ * change order for an approver. Nothing is rolled back yet, and saying "rolled back" would be false.
+ */
+export function awaitingApprovalDraft(appId: string, move: string, why: string, started?: string): Draft {
+  const co = started ? `change order ${started}` : 'the rollback change order';
+  return {
+    outcome: 'awaiting-approval',
+    summary: `Asked SAE to roll app ${appId} back ${move}, because ${why}; the rollback awaits approval in SAE${started ? ` (change order ${started})` : ''} — nothing is rolled back yet.`,
+    reason:
+      `Release approval is on for this app: an approver must approve ${co} in the SAE console ` +
+      `(the app's change records) for the rollback to run; if the release should not be rolled back, reject it there. ` +
+      `To let sae-rollback act without approval, exempt its RAM role from release approval.`,
+  };
+}
