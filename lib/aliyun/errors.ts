@@ -38,22 +38,37 @@ export interface CallFailure extends Classification {
   requestId?: string;
 }
 
-const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthorization']);
+/** The request itself was malformed (our signing bug): no credential refresh can fix it. */
+const AUTH_CODES = new Set(['IncompleteSignature', 'MissingAuthorization']);
 const RETRYABLE_CODES = new Set([
   'ServiceUnavailable',
   'InternalError',
   'InvalidTimeStamp.Expired',
   'SignatureNonceUsed',
-  'InvalidSecurityToken.Expired',
 ]);
+
+/**
+ * The gateway refused the credentials the request was signed with: an expired or mismatched STS token,
+ * an unknown or disabled AccessKey, a signature the key's current secret does not match. On FC each
+ * invocation brings fresh STS credentials (and a rotated key is fixed once), so these are retryable —
+ * by a later invocation, never by repeating the call now — and never remembered as permanent. The
+ * gateway refused the request, so SAE never ran it.
+ */
+export function isCredentialError(code: string): boolean {
+  return (
+    code === 'SignatureDoesNotMatch' ||
+    code.startsWith('InvalidAccessKeyId') ||
+    code.startsWith('InvalidSecurityToken')
+  );
+}
 
 /** Gateway-level codes every POP product shares. Unknown 5xx/429 → retryable; other unknowns → permanent. */
 export function classifyPopCode(code: string, httpStatus?: number): Classification {
-  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code)) return { kind: ApiErrorKind.Retryable };
+  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code) || isCredentialError(code)) {
+    return { kind: ApiErrorKind.Retryable };
+  }
   if (
     AUTH_CODES.has(code) ||
-    code.startsWith('InvalidAccessKeyId') ||
-    code.startsWith('InvalidSecurityToken') ||
     code.startsWith('Forbidden') ||
     code === 'AccessDenied' ||
     code.startsWith('AccessDenied.') ||

@@ -1,3 +1,4 @@
+import { isCredentialError } from '../aliyun/errors.js';
 import type { Verdict } from '../policy/policy.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
 import type { Outcome } from './outcome.js';
@@ -36,6 +37,14 @@ export function failure(err: unknown, what: string): Draft {
     };
   }
   const detail = `${err.code}${err.httpStatus ? ` (HTTP ${err.httpStatus})` : ''}`;
+  if (err.kind === SaeErrorKind.Retryable && isCredentialError(err.code)) {
+    return {
+      outcome: 'failed-retryable',
+      summary: `SAE refused the function's credentials for ${what}: ${detail}; will retry with fresh ones.`,
+      reason:
+        "FC passes fresh STS credentials to every invocation, so the redelivery signs anew. If this persists, check the function's RAM role (its trust policy and that it is attached) or the configured AccessKey.",
+    };
+  }
   if (err.kind === SaeErrorKind.Retryable) {
     return {
       outcome: 'failed-retryable',
@@ -71,14 +80,8 @@ export function abortAttemptKey(changeOrderId: string): string {
  */
 export function abortAmbiguous(err: unknown): boolean {
   if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
-  const neverRan = [
-    'ECONNREFUSED',
-    'Budget.Exhausted',
-    'InvalidSecurityToken.Expired',
-    'InvalidTimeStamp.Expired',
-    'SignatureNonceUsed',
-  ];
-  return !err.code.startsWith('Throttling') && !neverRan.includes(err.code);
+  const neverRan = ['ECONNREFUSED', 'Budget.Exhausted', 'InvalidTimeStamp.Expired', 'SignatureNonceUsed'];
+  return !err.code.startsWith('Throttling') && !isCredentialError(err.code) && !neverRan.includes(err.code);
 }
 
 /**
