@@ -297,7 +297,8 @@ export class RollbackCore {
       const ttl =
         outcome.outcome === 'aborted' ||
         outcome.outcome === 'already-finished' ||
-        outcome.outcome === 'rolled-back-application'
+        outcome.outcome === 'rolled-back-application' ||
+        outcome.outcome === 'awaiting-approval'
           ? this.#retentionMs
           : this.#failureRetentionMs;
       if (x.started) await this.#rememberStarted(x.started, outcome);

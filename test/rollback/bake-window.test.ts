@@ -64,9 +64,11 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
 
     const first = await s.alarm({ appId, alarmName: '5xx after release' });
     const second = await s.alarm({ appId, alarmName: '5xx after release' });
+    s.clock.advance(6 * MIN); // past FAILURE_TTL_SECONDS: the request stands as long as a rollback would
+    const later = await s.alarm({ appId, changeOrderId: co });
 
     expect(first.outcomes).toMatchObject([{ outcome: 'awaiting-approval', appId, changeOrderId: co }]);
-    expect(second.outcomes[0]?.outcome).toBe('duplicate');
+    expect([second, later].map((r) => r.outcomes[0]?.outcome)).toEqual(['duplicate', 'duplicate']);
     expect(s.mutations().map((m) => m.action)).toEqual(['RollbackApplication']);
     const pending = s.sae.snapshot().changeOrders.find((c) => c.coTypeCode === 'CoRollback');
     expect(pending?.status).toBe(11); // pending approval: nothing moved yet
