@@ -48,6 +48,10 @@ export const alarmSchema = z.object({
   severity: z.string().optional(),
   /** When the source says the alarm fired (ISO 8601), if it says. */
   firedAt: z.string().optional(),
+  /** The alert's `summary` annotation (Alertmanager / ARMS), for the human reading the outcome. */
+  summary: z.string().optional(),
+  /** The alert's `description` annotation (Alertmanager / ARMS). */
+  description: z.string().optional(),
 });
 export type Alarm = z.infer<typeof alarmSchema>;
 
