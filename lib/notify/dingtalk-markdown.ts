@@ -57,6 +57,8 @@ export function renderDingTalkMarkdown(outcome: Outcome): DingTalkMarkdown {
   const alarm = outcome.alarm;
   if (alarm !== undefined) {
     add('Alarm', alarm.name);
+    add('Alarm summary', alarm.summary);
+    add('Alarm description', alarm.description);
     add('Alarm state', joinDefined(alarm.state, alarm.severity && `(severity ${alarm.severity})`));
     add('Alarm value', alarm.value);
     add('Metric', alarm.metric);
