@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
+import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
@@ -150,7 +151,8 @@ const baseSchema = z.object({
 export const configSchema = baseSchema
   .extend(notifyEnvSchema.shape)
   .extend(authEnvSchema.shape)
-  .extend(releaseEnvSchema.shape);
+  .extend(releaseEnvSchema.shape)
+  .extend(alertKeysEnvSchema.shape);
 
 export interface Config {
   regionId: string;
@@ -182,6 +184,8 @@ export interface Config {
   notify: NotifyConfig;
   /** Who may call the alarm function's HTTP trigger (token, HMAC, source IPs). */
   auth: AuthConfig;
+  /** Label / annotation names of the app and change order IDs in Alertmanager / ARMS alerts. */
+  alertKeys: AlertKeys;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   cms: { endpoint: string | undefined; protocol: 'https' | 'http' };
   guard: {
@@ -284,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     notifyDuplicates: e.NOTIFY_DUPLICATES,
     notify,
     auth,
+    alertKeys: alertKeysFrom(e),
     logLevel: e.LOG_LEVEL,
     cms: { endpoint: e.CMS_ENDPOINT, protocol: e.CMS_PROTOCOL },
     guard: {

@@ -19,6 +19,7 @@ export const seedAppSchema = z.object({
   versionIds: z.array(id).exactOptional(),
   runningInstances: z.int().min(0).exactOptional(),
   history: z.boolean().exactOptional(),
+  approvalRequired: z.boolean().exactOptional(),
 });
 
 export const autoScaleOutSchema = z.object({
@@ -52,6 +53,8 @@ export const finishSchema = z.object({
 export const namespaceSchema = z.object({ namespaceId: id });
 
 export const rollbackCompletionSchema = z.object({ mode: z.enum(['immediate', 'manual']) });
+
+export const errorShapeSchema = z.object({ shape: z.enum(['documented', 'legacy']) });
 
 const faultBase = { action: z.string().min(1).exactOptional(), times: z.int().min(1).exactOptional() };
 const httpStatus = z.int().min(100).max(599);

@@ -8,6 +8,7 @@ import { readBody, sendJson } from '../http.js';
 import {
   autoScaleOutSchema,
   credentialSchema,
+  errorShapeSchema,
   faultSchema,
   finishSchema,
   namespaceSchema,
@@ -70,6 +71,11 @@ async function route(
       const { mode } = await parseBody(req, rollbackCompletionSchema);
       emu.setRollbackCompletion(mode);
       return [200, { rollbackCompletion: mode }];
+    }
+    case 'POST error-shape': {
+      const { shape } = await parseBody(req, errorShapeSchema);
+      emu.setErrorShape(shape);
+      return [200, { errorShape: shape }];
     }
     case 'POST change-orders': {
       const changeOrderId = emu.startChangeOrder(await parseBody(req, startChangeOrderSchema));

@@ -6,10 +6,12 @@ import { readBody, sendJson, sendText, sleep } from '../http.js';
 import { logRequestedAction } from './action-log.js';
 import {
   gatewayError,
+  inShape,
   knownGatewayError,
   newRequestId,
   newTraceId,
   type Reply,
+  type SaeErrorShape,
   saeError,
 } from './envelope.js';
 import type { FaultPlan, FaultQueue } from './faults.js';
@@ -26,6 +28,8 @@ export interface ApiDeps {
   state: SaeState;
   faults: FaultQueue;
   rateLimiter: RateLimiter;
+  /** How SAE error bodies name the code (read per request: tests switch it). */
+  errorShape(): SaeErrorShape;
   record(call: CallRecord): void;
 }
 
@@ -49,7 +53,7 @@ function faultOutcome(deps: ApiDeps, requestId: string, failure: NonNullable<Fau
     case 'reset':
       return { reset: true };
     case 'success-false':
-      return { ...saeError(requestId, failure.code, failure.message ?? failure.code, 200) };
+      return saeError(requestId, failure.code, failure.message ?? failure.code, 200, 400);
     case 'http-error': {
       const message = failure.message ?? failure.code;
       return failure.shape === 'pop'
@@ -155,5 +159,5 @@ export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerR
   }
   call.status = outcome.status;
   if (outcome.code !== undefined) call.code = outcome.code;
-  sendJson(res, outcome.status, outcome.body, headers);
+  sendJson(res, outcome.status, inShape(outcome, deps.errorShape()).body, headers);
 }

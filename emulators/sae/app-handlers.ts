@@ -20,6 +20,7 @@
  * InvalidNamespaceId.NotFound (404, SAE's global error list).
  */
 import { applicationListItem, appVersionItem } from './app-render.js';
+import { rollbackApplication } from './app-rollback.js';
 import { knownSaeError, type Reply, saeSuccess } from './envelope.js';
 import {
   type HandlerContext,
@@ -106,8 +107,8 @@ export const APP_ROUTES: readonly Route[] = [
       const bad = badRollbackOption(ctx);
       if (bad) return bad;
       try {
-        const changeOrderId = ctx.state.rollbackApplication(app.appId, versionId);
-        return saeSuccess(ctx.requestId, { ChangeOrderId: changeOrderId });
+        const { changeOrderId, isNeedApproval } = rollbackApplication(ctx.state, app.appId, versionId);
+        return saeSuccess(ctx.requestId, { ChangeOrderId: changeOrderId, IsNeedApproval: isNeedApproval });
       } catch (err) {
         if (!(err instanceof SaeStateError)) throw err;
         if (err.code === 'InvalidParameter.WithMessage') {

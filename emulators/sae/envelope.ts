@@ -119,20 +119,43 @@ export function knownGatewayError(
   return gatewayError(requestId, regionId, code, fill(message, detail), status);
 }
 
-/** The SAE envelope for a failed call; `Code` and `ErrorCode` both carry the error code. */
-export function saeError(requestId: string, code: string, message: string, status: number): Reply {
+/**
+ * How SAE error bodies name the code: `documented` (default) as the official SDK's response models say —
+ * `Code` is the HTTP status ("400"), the error code is in `ErrorCode`; `legacy`: `Code` repeats `ErrorCode`
+ * (what this emulator sent before, and what some answers show). Gateway errors are `{Code}` either way.
+ */
+export type SaeErrorShape = 'documented' | 'legacy';
+
+/**
+ * The SAE envelope for a failed call, in the documented shape. `bodyStatus` is the status `Code` says,
+ * when it differs from the wire's (an HTTP-200 `Success: false` answer still says the call failed: 4xx).
+ */
+export function saeError(
+  requestId: string,
+  code: string,
+  message: string,
+  status: number,
+  bodyStatus = status,
+): Reply {
   return {
     status,
     code,
     body: {
       RequestId: requestId,
       TraceId: newTraceId(),
-      Code: code,
+      Code: String(bodyStatus),
       ErrorCode: code,
       Message: message,
       Success: false,
     },
   };
+}
+
+/** The reply as `shape` writes it: `legacy` puts the error code in `Code` too. Success and gateway bodies pass. */
+export function inShape(reply: Reply, shape: SaeErrorShape): Reply {
+  const { body } = reply;
+  if (shape === 'documented' || body.Success !== false || typeof body.ErrorCode !== 'string') return reply;
+  return { ...reply, body: { ...body, Code: body.ErrorCode } };
 }
 
 /** A documented SAE business error, with each `%s` in its message filled by the next detail. */

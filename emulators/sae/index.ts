@@ -9,7 +9,9 @@ import { type Clock, systemClock } from '../../lib/clock.js';
 import { closeServer, listenLocal } from '../http.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
+import { setApprovalRequired } from './app-rollback.js';
 import { AutoScaler } from './auto-scaling.js';
+import type { SaeErrorShape } from './envelope.js';
 import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
@@ -18,6 +20,7 @@ import type { CallRecord, EmulatorCredential, RollbackCompletion, SaeEmulator } 
 
 export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
 export { ACTION_LOG_DIR_ENV, type ActionLogEntry } from './action-log.js';
+export type { SaeErrorShape } from './envelope.js';
 export { SAE_API_VERSION } from './handlers.js';
 export type { RateLimit } from './rate-limit.js';
 export { SaeStateError } from './state.js';
@@ -60,6 +63,11 @@ export interface StartSaeEmulatorOptions {
   /** SAE's flow control (60 calls per minute per user), scaled as a test needs; default off. */
   rateLimit?: RateLimit;
   /**
+   * `documented` (default): error bodies as the official SDK's models say (`Code` the HTTP status,
+   * `ErrorCode` the code); `legacy`: `Code` repeats `ErrorCode`. See {@link SaeErrorShape}.
+   */
+  errorShape?: SaeErrorShape;
+  /**
    * Called as each API request arrives, before faults are taken for it: a soak can arm a fault for
    * this very call (per-call fault rates) or count calls.
    */
@@ -79,6 +87,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   rateLimiter.set(opts.rateLimit);
   const gate = new Acs3Gate(opts.signatureClock ?? clock, credentials);
   let calls: CallRecord[] = [];
+  let errorShape: SaeErrorShape = opts.errorShape ?? 'documented';
 
   const addCredential = (c: EmulatorCredential): void => {
     credentials.set(c.accessKeyId, structuredClone(c));
@@ -92,6 +101,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     state,
     faults,
     rateLimiter,
+    errorShape: () => errorShape,
     record: (c: CallRecord) => {
       calls.push(c);
       scaler.onCall();
@@ -131,6 +141,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
     listApps: (namespaceId) => state.listApps(namespaceId),
     getAppVersions: (appId) => state.appVersions(appId),
+    setApprovalRequired: (appId, on) => setApprovalRequired(state, appId, on),
     setRollbackCompletion(mode) {
       state.rollbackCompletion = mode;
     },
@@ -143,6 +154,9 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     setRateLimit: (limit) => rateLimiter.set(limit),
+    setErrorShape(shape) {
+      errorShape = shape;
+    },
     reset() {
       state.reset();
       scaler.clear();
@@ -154,6 +168,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
       apps: state.apps(),
       namespaces: state.namespaces(),
       rollbackCompletion: state.rollbackCompletion,
+      errorShape,
       changeOrders: state.changeOrders(),
       faults: faults.list(),
       accessKeyIds: [...credentials.keys()],

@@ -26,6 +26,8 @@ export class SaeState {
   readonly #namespaces = new Set<string>();
   /** How RollbackApplication's change orders end; configuration, so reset() keeps it. */
   rollbackCompletion: RollbackCompletion = 'immediate';
+  /** Apps with release approval on (emulators/sae/app-rollback.ts); forgotten with the apps. */
+  readonly approvalRequired = new Set<string>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -34,6 +36,7 @@ export class SaeState {
     this.#apps.set(app.appId, app);
     for (const o of history) this.#orders.set(o.changeOrderId, o);
     this.#namespaces.add(app.namespaceId);
+    if (input.approvalRequired) this.approvalRequired.add(app.appId);
     return structuredClone(app);
   }
 
@@ -58,28 +61,6 @@ export class SaeState {
   appVersions(appId: string): AppVersionView[] | undefined {
     const app = this.#apps.get(appId);
     return app ? structuredClone(app.versionRecords).reverse() : undefined;
-  }
-
-  /**
-   * RollbackApplication: a `CoRollback` change order to an existing version of the app, refused while
-   * another change order runs (SAE's serial rule). Returns the new change order's ID.
-   */
-  rollbackApplication(appId: string, versionId: string): string {
-    const app = this.#apps.get(appId);
-    if (!app)
-      throw new SaeStateError('InvalidApplication.NotFound', 'The current application does not exist.');
-    const target = app.versionRecords.find((v) => v.versionId === versionId);
-    if (!target) {
-      throw new SaeStateError('InvalidParameter.WithMessage', `The version ${versionId} does not exist.`);
-    }
-    return this.startChangeOrder({
-      appId,
-      coTypeCode: 'CoRollback',
-      toVersion: target.label,
-      toVersionId: target.versionId,
-      status: this.rollbackCompletion === 'immediate' ? CO_STATUS.SUCCEEDED : CO_STATUS.EXECUTING,
-      description: `Rollback to version ${target.label}`,
-    });
   }
 
   startChangeOrder(input: StartChangeOrderInput): string {
@@ -210,6 +191,7 @@ export class SaeState {
     this.#apps.clear();
     this.#orders.clear();
     this.#namespaces.clear();
+    this.approvalRequired.clear();
   }
 
   #running(appId: string): boolean {

@@ -1,4 +1,5 @@
 /** Public shapes of the SAE emulator: what tests, `npm start` and `sae-rollback dev` use. */
+import type { SaeErrorShape } from './envelope.js';
 
 /** An AccessKey the emulator accepts, plus the permissions RAM would give it. */
 export interface EmulatorCredential {
@@ -32,6 +33,8 @@ export interface SeedAppInput {
    * app whose earlier change orders SAE no longer lists.
    */
   history?: boolean;
+  /** Release approval on: RollbackApplication answers `IsNeedApproval: true` and its change order waits (11). */
+  approvalRequired?: boolean;
 }
 
 /** Seed for a change order on an existing app. */
@@ -197,6 +200,8 @@ export interface SaeEmulator {
   listApps(namespaceId?: string): AppView[];
   /** Distinct versions of an app, newest first (as ListAppVersions answers); undefined for an unknown app. */
   getAppVersions(appId: string): AppVersionView[] | undefined;
+  /** Turns release approval on or off for an app (RollbackApplication then answers `IsNeedApproval`). */
+  setApprovalRequired(appId: string, on: boolean): void;
   /** How RollbackApplication's change orders end; see {@link RollbackCompletion}. */
   setRollbackCompletion(mode: RollbackCompletion): void;
   getApp(appId: string): AppView | undefined;
@@ -207,6 +212,8 @@ export interface SaeEmulator {
   clearFaults(): void;
   /** Turns SAE's flow control on (`Throttling.User` past `calls` per `windowMs` per AccessKey) or off. */
   setRateLimit(limit: { calls: number; windowMs: number } | undefined): void;
+  /** Switches how SAE error bodies name the code (configuration: reset() keeps it). */
+  setErrorShape(shape: SaeErrorShape): void;
   /** Forgets apps, change orders, calls and faults; credentials and used nonces stay. */
   reset(): void;
   /** Everything, for `GET /__admin/state`; credentials appear by AccessKey ID only. */
@@ -217,6 +224,7 @@ export interface EmulatorSnapshot {
   apps: AppView[];
   namespaces: string[];
   rollbackCompletion: RollbackCompletion;
+  errorShape: SaeErrorShape;
   changeOrders: ChangeOrderView[];
   faults: Array<Fault & { remaining: number }>;
   accessKeyIds: string[];

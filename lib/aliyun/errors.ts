@@ -38,22 +38,37 @@ export interface CallFailure extends Classification {
   requestId?: string;
 }
 
-const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthorization']);
+/** The request itself was malformed (our signing bug): no credential refresh can fix it. */
+const AUTH_CODES = new Set(['IncompleteSignature', 'MissingAuthorization']);
 const RETRYABLE_CODES = new Set([
   'ServiceUnavailable',
   'InternalError',
   'InvalidTimeStamp.Expired',
   'SignatureNonceUsed',
-  'InvalidSecurityToken.Expired',
 ]);
+
+/**
+ * The gateway refused the credentials the request was signed with: an expired or mismatched STS token,
+ * an unknown or disabled AccessKey, a signature the key's current secret does not match. On FC each
+ * invocation brings fresh STS credentials (and a rotated key is fixed once), so these are retryable —
+ * by a later invocation, never by repeating the call now — and never remembered as permanent. The
+ * gateway refused the request, so SAE never ran it.
+ */
+export function isCredentialError(code: string): boolean {
+  return (
+    code === 'SignatureDoesNotMatch' ||
+    code.startsWith('InvalidAccessKeyId') ||
+    code.startsWith('InvalidSecurityToken')
+  );
+}
 
 /** Gateway-level codes every POP product shares. Unknown 5xx/429 → retryable; other unknowns → permanent. */
 export function classifyPopCode(code: string, httpStatus?: number): Classification {
-  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code)) return { kind: ApiErrorKind.Retryable };
+  if (code.startsWith('Throttling') || RETRYABLE_CODES.has(code) || isCredentialError(code)) {
+    return { kind: ApiErrorKind.Retryable };
+  }
   if (
     AUTH_CODES.has(code) ||
-    code.startsWith('InvalidAccessKeyId') ||
-    code.startsWith('InvalidSecurityToken') ||
     code.startsWith('Forbidden') ||
     code === 'AccessDenied' ||
     code.startsWith('AccessDenied.') ||
@@ -105,6 +120,27 @@ function withMeta(
   };
 }
 
+const NUMERIC = /^\d+$/;
+
+/**
+ * The error code of a POP error body. The official SDKs' response models (SAE 2019-05-06 among them)
+ * say `Code` is the HTTP status ("4xx: the call failed") and the error code is in `ErrorCode`; older
+ * bodies and gateway errors carry the code in `Code` itself. So: `ErrorCode` whenever `Code` is numeric
+ * or absent, else `Code`. Undefined when neither names a code.
+ */
+export function popErrorCode(code: unknown, errorCode: unknown): string | undefined {
+  const c = code === null || code === undefined ? undefined : String(code);
+  const ec = str(errorCode);
+  if (c === undefined || c === 'undefined' || NUMERIC.test(c)) return ec;
+  return c;
+}
+
+/** `Code` as a number when it is one (the documented shape's HTTP status), for classifying unknown codes. */
+export function numericCode(code: unknown): number | undefined {
+  const c = code === null || code === undefined ? '' : String(code);
+  return NUMERIC.test(c) ? Number(c) : undefined;
+}
+
 /**
  * Classifies whatever `callApi` threw, handling the shapes observed from openapi-client 0.4.x: tea
  * ResponseError (code, statusCode, data), a bare SyntaxError for non-JSON bodies (an HTML 502 from a
@@ -121,7 +157,12 @@ export function describeCallError(err: unknown, classify: CodeClassifier, servic
         ? data.statusCode
         : undefined;
   const requestId = str(data?.RequestId) ?? str(data?.requestId);
-  const rawCode = str(e.code);
+  // openapi-client builds `code` from the body's `Code` only: in the documented shape that is "400".
+  const thrown = str(e.code);
+  const rawCode =
+    (thrown === undefined || thrown === 'undefined' || NUMERIC.test(thrown)
+      ? popErrorCode(thrown, data?.ErrorCode)
+      : undefined) ?? thrown;
   const message = String(e.message ?? err);
 
   if (err instanceof SyntaxError) {

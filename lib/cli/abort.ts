@@ -44,6 +44,7 @@ const NOTHING: ReadonlySet<OutcomeKind> = new Set([
   'no-running-change-order',
   'suppressed',
   'refused',
+  'awaiting-approval',
 ]);
 
 /** The operator's ask was done: aborted, rolled back (RollbackApplication), or done before. */

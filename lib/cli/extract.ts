@@ -1,5 +1,7 @@
+import { alertKeysEnvSchema, alertKeysFrom } from '../events/alert-keys.js';
 import { parseEvent } from '../events/index.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { envOf } from './settings.js';
 
 const help = `Usage: sae-rollback extract <file|->
 
@@ -15,11 +17,12 @@ a JSON array with one object per request:
   disposition    act | reject (reported) | ignore (logged) | guard (timer tick)
   alarm, dedupeKey, receivedAt, via, path
 
-Nothing is sent anywhere; no credentials are needed.
+Nothing is sent anywhere; no credentials are needed. ALERT_APP_ID_KEYS / ALERT_CHANGE_ORDER_ID_KEYS are
+read as the functions read them (the label names of the IDs in Alertmanager / ARMS alerts).
 
 Exit status: 0 the event was understood (even if nothing in it is actionable);
              2 it was not (the reason is printed on stderr, one line);
-             64 wrong arguments; 66 the file cannot be read.`;
+             64 wrong arguments; 66 the file cannot be read; 78 invalid ALERT_*_KEYS.`;
 
 export const extractCommand: Command = {
   name: 'extract',
@@ -48,7 +51,17 @@ export const extractCommand: Command = {
       );
       return EXIT.noInput;
     }
-    const parsed = parseEvent(bytes, io.now());
+    const { ALERT_APP_ID_KEYS, ALERT_CHANGE_ORDER_ID_KEYS } = envOf(io);
+    const keys = alertKeysEnvSchema.safeParse({
+      ...(ALERT_APP_ID_KEYS ? { ALERT_APP_ID_KEYS } : {}),
+      ...(ALERT_CHANGE_ORDER_ID_KEYS ? { ALERT_CHANGE_ORDER_ID_KEYS } : {}),
+    });
+    if (!keys.success) {
+      const names = [...new Set(keys.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`))];
+      io.stderr(`sae-rollback extract: invalid ${names.join('; ')}\n`);
+      return EXIT.config;
+    }
+    const parsed = parseEvent(bytes, io.now(), { alertKeys: alertKeysFrom(keys.data) });
     io.stdout(`${JSON.stringify(parsed.records, null, 2)}\n`);
     if (parsed.understood) return EXIT.ok;
     const reasons = [...new Set(parsed.records.map((r) => r.reason))];

@@ -1,4 +1,5 @@
 import { idProblem } from '../ids.js';
+import type { AlertKeys } from './alert-keys.js';
 import { looksAlertmanager, parseAlertmanager } from './alertmanager.js';
 import {
   looksCloudEvent,
@@ -33,12 +34,18 @@ export { normalizedRequestSchema } from './types.js';
 
 const recurse: Recurse = { text: parseText, value: parseValue };
 
+/** What a deployment configures about parsing (lib/config.ts). */
+export interface ParseOptions {
+  /** Label / annotation names of the IDs in Alertmanager / ARMS alerts; default the common spellings. */
+  alertKeys?: AlertKeys;
+}
+
 /**
  * Turns the raw FC event bytes into normalized requests, one per record. Pure; never throws: bad input
  * becomes `reject` records with a reason saying what was wrong, where, and what to do.
  */
-export function parseEvent(bytes: Buffer, receivedAt: number): ParsedEvent {
-  const ctx = rootCtx(receivedAt);
+export function parseEvent(bytes: Buffer, receivedAt: number, opts: ParseOptions = {}): ParsedEvent {
+  const ctx = rootCtx(receivedAt, opts.alertKeys);
   let http: HttpRequestInfo | undefined;
   let records: NormalizedRequest[];
   try {

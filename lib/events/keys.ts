@@ -24,13 +24,19 @@ export interface IdPlace {
 }
 
 /**
- * Finds the change order and app IDs in the first place that has each, in any accepted spelling,
- * validating them. Absent values, `""` and the literal `"null"` (CloudMonitor) count as not given.
+ * Finds the change order and app IDs in the first place that has each, in any accepted spelling
+ * (`names`; default {@link APP_KEYS} / {@link CHANGE_ORDER_KEYS}), validating them. Absent values, `""` and the literal `"null"` (CloudMonitor) count as not given.
  */
-export function pickIds(places: IdPlace[]): PickedIds {
+export function pickIds(
+  places: IdPlace[],
+  names: { appId: readonly string[]; changeOrderId: readonly string[] } = {
+    appId: APP_KEYS,
+    changeOrderId: CHANGE_ORDER_KEYS,
+  },
+): PickedIds {
   const out: PickedIds = { problems: [] };
-  const co = pickOne(places, (p) => (p.appKeys ? [] : CHANGE_ORDER_KEYS), 'change order ID', out.problems);
-  const app = pickOne(places, (p) => p.appKeys ?? APP_KEYS, 'app ID', out.problems);
+  const co = pickOne(places, (p) => (p.appKeys ? [] : names.changeOrderId), 'change order ID', out.problems);
+  const app = pickOne(places, (p) => p.appKeys ?? names.appId, 'app ID', out.problems);
   if (co) out.changeOrderId = co;
   if (app) out.appId = app;
   return out;

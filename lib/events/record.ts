@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Alarm } from '../rollback/outcome.js';
+import type { AlertKeys } from './alert-keys.js';
 import type { Disposition, NormalizedRequest } from './types.js';
 
 /** Where a parser is: how deep, through which envelopes, and the delivery identities seen so far. */
@@ -14,10 +15,12 @@ export interface Ctx {
   keys: string[];
   /** Path since the last identity, so two records under one identity get different keys. */
   rel: string;
+  /** Configured label / annotation names of Alertmanager alerts' IDs; default {@link DEFAULT_ALERT_KEYS}. */
+  alertKeys?: AlertKeys;
 }
 
-export function rootCtx(receivedAt: number): Ctx {
-  return { receivedAt, depth: 0, via: [], path: '', keys: [], rel: '' };
+export function rootCtx(receivedAt: number, alertKeys?: AlertKeys): Ctx {
+  return { receivedAt, depth: 0, via: [], path: '', keys: [], rel: '', ...(alertKeys ? { alertKeys } : {}) };
 }
 
 /** The context for a part of the current value (`.data`, `[3]`), same envelope. */

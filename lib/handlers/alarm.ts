@@ -44,7 +44,7 @@ export function createAlarmHandler(rt: Runtime) {
     // HTTP callers are authenticated before anything reads the body: refused means nothing parsed or done.
     const refused = await auth.guard(bytes, context.requestId);
     if (refused) return refused;
-    const parsed = parseEvent(bytes, receivedAt);
+    const parsed = parseEvent(bytes, receivedAt, { alertKeys: rt.config.alertKeys });
     let result: AlarmResult;
     try {
       result = await handleRecords(rt, parsed.records, inv);

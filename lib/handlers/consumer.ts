@@ -27,7 +27,7 @@ export function createConsumerHandler(rt: Runtime) {
     const deadline = deadlineOf(context, receivedAt);
     if (deadline !== undefined) inv.deadline = deadline;
 
-    const parsed = parseEvent(eventBytes(event), receivedAt);
+    const parsed = parseEvent(eventBytes(event), receivedAt, { alertKeys: rt.config.alertKeys });
     const summary = await handleRecords(rt, parsed.records, inv);
     const counts: ConsumerResult['counts'] = {};
     for (const o of summary.outcomes) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;

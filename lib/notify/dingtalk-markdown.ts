@@ -33,6 +33,7 @@ const ICONS: Readonly<Record<string, string>> = {
   'rejected-input': '⚠️',
   suppressed: '🛡️',
   'in-progress': '⏳',
+  'awaiting-approval': '⏳',
 };
 
 /** Renders an outcome. Pure; the same outcome always yields the same text. */
@@ -57,6 +58,8 @@ export function renderDingTalkMarkdown(outcome: Outcome): DingTalkMarkdown {
   const alarm = outcome.alarm;
   if (alarm !== undefined) {
     add('Alarm', alarm.name);
+    add('Alarm summary', alarm.summary);
+    add('Alarm description', alarm.description);
     add('Alarm state', joinDefined(alarm.state, alarm.severity && `(severity ${alarm.severity})`));
     add('Alarm value', alarm.value);
     add('Metric', alarm.metric);

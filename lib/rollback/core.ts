@@ -24,6 +24,7 @@ import { bakeTarget, rememberedTarget, uncertainTargetDraft } from './bake-targe
 import {
   abortAmbiguous,
   abortAttemptKey,
+  awaitingApprovalDraft,
   type Draft,
   failure,
   label,
@@ -345,7 +346,8 @@ export class RollbackCore {
         outcome.outcome === 'aborted' ||
         outcome.outcome === 'already-finished' ||
         outcome.outcome === 'rolled-back-application' ||
-        outcome.outcome === 'dry-run'
+        outcome.outcome === 'dry-run' ||
+        outcome.outcome === 'awaiting-approval'
           ? this.#retentionMs
           : this.#failureRetentionMs;
       if (x.started) await this.#rememberStarted(x.started, outcome);
@@ -761,6 +763,13 @@ export class RollbackCore {
         app.rollbackApplication({ appId, versionId: pair.to.versionId }),
       );
       if (res.changeOrderId) x.started = res.changeOrderId;
+      if (res.isNeedApproval) {
+        return x.finish({
+          ...base,
+          ...versionInfo,
+          ...awaitingApprovalDraft(appId, move, why, res.changeOrderId),
+        });
+      }
       return x.finish({
         ...base,
         ...versionInfo,

@@ -1,3 +1,4 @@
+import { isCredentialError } from '../aliyun/errors.js';
 import type { Verdict } from '../policy/policy.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../sae/errors.js';
 import type { Outcome } from './outcome.js';
@@ -52,6 +53,14 @@ export function failure(err: unknown, what: string): Draft {
     };
   }
   const detail = `${err.code}${err.httpStatus ? ` (HTTP ${err.httpStatus})` : ''}`;
+  if (err.kind === SaeErrorKind.Retryable && isCredentialError(err.code)) {
+    return {
+      outcome: 'failed-retryable',
+      summary: `SAE refused the function's credentials for ${what}: ${detail}; will retry with fresh ones.`,
+      reason:
+        "FC passes fresh STS credentials to every invocation, so the redelivery signs anew. If this persists, check the function's RAM role (its trust policy and that it is attached) or the configured AccessKey.",
+    };
+  }
   if (err.kind === SaeErrorKind.Retryable) {
     return {
       outcome: 'failed-retryable',
@@ -87,12 +96,22 @@ export function abortAttemptKey(changeOrderId: string): string {
  */
 export function abortAmbiguous(err: unknown): boolean {
   if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
-  const neverRan = [
-    'ECONNREFUSED',
-    'Budget.Exhausted',
-    'InvalidSecurityToken.Expired',
-    'InvalidTimeStamp.Expired',
-    'SignatureNonceUsed',
-  ];
-  return !err.code.startsWith('Throttling') && !neverRan.includes(err.code);
+  const neverRan = ['ECONNREFUSED', 'Budget.Exhausted', 'InvalidTimeStamp.Expired', 'SignatureNonceUsed'];
+  return !err.code.startsWith('Throttling') && !isCredentialError(err.code) && !neverRan.includes(err.code);
+}
+
+/**
+ * RollbackApplication answered `IsNeedApproval: true`: release approval is on, so SAE only queued a
+ * change order for an approver. Nothing is rolled back yet, and saying "rolled back" would be false.
+ */
+export function awaitingApprovalDraft(appId: string, move: string, why: string, started?: string): Draft {
+  const co = started ? `change order ${started}` : 'the rollback change order';
+  return {
+    outcome: 'awaiting-approval',
+    summary: `Asked SAE to roll app ${appId} back ${move}, because ${why}; the rollback awaits approval in SAE${started ? ` (change order ${started})` : ''} — nothing is rolled back yet.`,
+    reason:
+      `Release approval is on for this app: an approver must approve ${co} in the SAE console ` +
+      `(the app's change records) for the rollback to run; if the release should not be rolled back, reject it there. ` +
+      `To let sae-rollback act without approval, exempt its RAM role from release approval.`,
+  };
 }

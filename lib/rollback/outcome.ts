@@ -18,6 +18,11 @@ export const OUTCOMES = [
   'suppressed',
   /** The guard or the bake window rolled the app back to its previous version (RollbackApplication). */
   'rolled-back-application',
+  /**
+   * RollbackApplication answered `IsNeedApproval: true`: SAE queued the rollback for an approver and
+   * nothing has changed yet; `reason` says what to do.
+   */
+  'awaiting-approval',
   /** Dry-run mode: every read ran, no mutating call was made; `summary` says what would have happened. */
   'dry-run',
   /** The rollback policy (allowlist, opt-out, severity) refused to act; `reason` says which rule. */
@@ -48,6 +53,10 @@ export const alarmSchema = z.object({
   severity: z.string().optional(),
   /** When the source says the alarm fired (ISO 8601), if it says. */
   firedAt: z.string().optional(),
+  /** The alert's `summary` annotation (Alertmanager / ARMS), for the human reading the outcome. */
+  summary: z.string().optional(),
+  /** The alert's `description` annotation (Alertmanager / ARMS). */
+  description: z.string().optional(),
 });
 export type Alarm = z.infer<typeof alarmSchema>;
 

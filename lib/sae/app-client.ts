@@ -124,7 +124,14 @@ export class SaeAppClient implements SaeAppApi {
       query.AutoEnableApplicationScalingRule = String(input.autoEnableApplicationScalingRule);
     }
     const res = await this.#call(action, query, rollbackDataSchema);
-    return { ...res, data: compact<RollbackApplicationResult>({ changeOrderId: res.data.ChangeOrderId }) };
+    const { ChangeOrderId, IsNeedApproval } = res.data;
+    return {
+      ...res,
+      data: compact<RollbackApplicationResult>({
+        changeOrderId: ChangeOrderId,
+        isNeedApproval: IsNeedApproval,
+      }),
+    };
   }
 
   #call<S extends z.ZodType>(action: SaeAppAction, query: Record<string, string>, dataSchema: S) {

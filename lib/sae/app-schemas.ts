@@ -45,7 +45,8 @@ export const appVersionsDataSchema = z
   .nullish()
   .transform((v) => v ?? []);
 
+/** RollbackApplication's Data (the SDK's RollbackApplicationResponseBodyData: ChangeOrderId, IsNeedApproval). */
 export const rollbackDataSchema = z
-  .object({ ChangeOrderId: optionalString })
+  .object({ ChangeOrderId: optionalString, IsNeedApproval: z.boolean().nullish() })
   .nullish()
-  .transform((d) => ({ ChangeOrderId: d?.ChangeOrderId }));
+  .transform((d) => ({ ChangeOrderId: d?.ChangeOrderId, IsNeedApproval: d?.IsNeedApproval === true }));

@@ -60,6 +60,11 @@ export interface RollbackApplicationInput {
 export interface RollbackApplicationResult {
   /** The `CoRollback` change order SAE started; absent only if SAE's answer left it out. */
   changeOrderId?: string;
+  /**
+   * SAE's `IsNeedApproval`: release approval is on for the caller, so the change order waits for an
+   * approver (status 11, pending approval) and nothing has been rolled back yet.
+   */
+  isNeedApproval: boolean;
 }
 
 /** The SAE application port. Every method throws `SaeError` (classified) on failure. */

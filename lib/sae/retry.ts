@@ -1,4 +1,5 @@
 import { setTimeout as sleepReal } from 'node:timers/promises';
+import { isCredentialError } from '../aliyun/errors.js';
 import { type Budget, CallKind } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import { SaeError, SaeErrorKind } from './errors.js';
@@ -100,10 +101,10 @@ export function withCallPolicy(sae: SaeApi, o: CallPolicyOptions): SaeApi {
 /** Codes proving SAE never executed the request: safe to repeat even a non-idempotent call. */
 const NOT_EXECUTED = (code: string) => code.startsWith('Throttling') || code === 'ECONNREFUSED';
 /** Retryable, but only by a later invocation (fresh STS credentials), never by repeating the call now. */
-const NEXT_INVOCATION_ONLY = new Set(['InvalidSecurityToken.Expired', 'Budget.Exhausted']);
+const NEXT_INVOCATION_ONLY = (code: string) => code === 'Budget.Exhausted' || isCredentialError(code);
 
 function retrySafe(err: unknown, kind: CallKind): boolean {
   if (!(err instanceof SaeError) || err.kind !== SaeErrorKind.Retryable) return false;
-  if (NEXT_INVOCATION_ONLY.has(err.code)) return false;
+  if (NEXT_INVOCATION_ONLY(err.code)) return false;
   return kind === CallKind.Lookup || NOT_EXECUTED(err.code);
 }

@@ -1,6 +1,7 @@
 import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
 import type { z } from 'zod';
+import { numericCode, popErrorCode } from '../aliyun/errors.js';
 import type { OpenApiClientInstance } from '../aliyun/openapi.js';
 import { isValidSaeId } from '../ids.js';
 import { classifyCode, SaeError, SaeErrorKind, SaeErrorReason, toSaeError } from './errors.js';
@@ -79,8 +80,9 @@ export function parseSaeEnvelope<S extends z.ZodType>(
   const meta = { requestId: e.RequestId, ...(e.TraceId ? { traceId: e.TraceId } : {}) };
   const codeStr = e.Code === null || e.Code === undefined ? undefined : String(e.Code);
   if (e.Success === false || (codeStr !== undefined && !/^2\d\d$/.test(codeStr))) {
-    const code = e.ErrorCode ?? (codeStr && !/^\d+$/.test(codeStr) ? codeStr : `Code${codeStr ?? ''}`);
-    const { kind, reason } = classifyCode(code);
+    // The same reading as for thrown errors (lib/aliyun/errors.ts): ErrorCode whenever Code is a status.
+    const code = popErrorCode(e.Code, e.ErrorCode) ?? `Code${codeStr ?? ''}`;
+    const { kind, reason } = classifyCode(code, numericCode(e.Code));
     throw new SaeError(`${action}: ${code}: ${e.Message ?? ''}`, {
       action,
       kind,

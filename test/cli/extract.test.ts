@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../lib/cli/command.js';
+import { extractCommand } from '../../lib/cli/extract.js';
 import { main } from '../../lib/cli/main.js';
 
 const run = promisify(execFile);
@@ -109,5 +110,39 @@ describe('sae-rollback (in process)', () => {
   it('exits 64 without a command or with two files', async () => {
     expect(await main([], io().io)).toBe(64);
     expect(await main(['extract', 'a', 'b'], io().io)).toBe(64);
+  });
+});
+
+describe('sae-rollback extract (in process)', () => {
+  const run = async (env: Record<string, string>) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const alert = {
+      status: 'firing',
+      alerts: [
+        { status: 'firing', labels: { alertname: 'x', service_app: '0099b7be-5f5b-4512-a7fc-56049ef1e001' } },
+      ],
+    };
+    const code = await extractCommand.run(['-'], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      readFile: () => Promise.reject(new Error('unused')),
+      readStdin: async () => Buffer.from(JSON.stringify(alert)),
+      now: () => 0,
+      env,
+    });
+    return { code, out: out.join(''), err: err.join('') };
+  };
+
+  it('reads the alert label names the functions are configured with (ALERT_APP_ID_KEYS)', async () => {
+    const r = await run({ ALERT_APP_ID_KEYS: 'service_app' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)[0]).toMatchObject({
+      disposition: 'act',
+      appId: '0099b7be-5f5b-4512-a7fc-56049ef1e001',
+    });
+    const bad = await run({ ALERT_APP_ID_KEYS: 'not a label' });
+    expect(bad.code).toBe(78);
+    expect(bad.err).toMatch(/ALERT_APP_ID_KEYS/);
   });
 });

@@ -51,7 +51,11 @@ interface DataOf {
 interface SdkError extends Error {
   code?: string;
   statusCode?: number;
+  data?: { ErrorCode?: string };
 }
+
+/** The error code: in the documented shape `code` is the HTTP status and the code is in ErrorCode. */
+const codeOf = (err: SdkError) => (/^\d+$/.test(err.code ?? '') ? err.data?.ErrorCode : err.code);
 
 const clock = new ManualClock(Date.parse('2026-11-29T03:00:00Z'));
 let emu: SaeEmulator;
@@ -146,7 +150,7 @@ describe('ListApplications', () => {
     const err = await callError('apps', { NamespaceId: 'cn-shanghai:nope' });
     const restricted = await call('apps', {}, RESTRICTED);
 
-    expect([err.code, err.statusCode]).toEqual(['InvalidNamespaceId.NotFound', 404]);
+    expect([codeOf(err), err.statusCode]).toEqual(['InvalidNamespaceId.NotFound', 404]);
     expect(restricted.body.Data.Applications.map((a) => a.AppId)).toEqual(['app-a1']);
   });
 });
@@ -169,8 +173,8 @@ describe('ListAppVersions', () => {
     const err = await callError('versions', { AppId: 'app-zzz' });
     const missing = await callError('versions', {});
 
-    expect([err.code, err.statusCode]).toEqual(['InvalidApplication.NotFound', 400]);
-    expect([missing.code, missing.statusCode]).toEqual(['InvalidParameter.NotEmpty', 400]);
+    expect([codeOf(err), err.statusCode]).toEqual(['InvalidApplication.NotFound', 400]);
+    expect([codeOf(missing), missing.statusCode]).toEqual(['InvalidParameter.NotEmpty', 400]);
   });
 });
 
@@ -201,7 +205,7 @@ describe('RollbackApplication', () => {
 
     const err = await callError('rollback', { AppId: 'app-a1', VersionId: 'ver-0002-bbbb' });
 
-    expect([err.code, err.statusCode]).toEqual(['Application.ChangerOrderRunning', 400]);
+    expect([codeOf(err), err.statusCode]).toEqual(['Application.ChangerOrderRunning', 400]);
     expect(emu.getApp('app-a1')?.currentVersion).toBe('v4');
     expect(emu.snapshot().changeOrders.map((c) => c.changeOrderId)).toEqual([running]);
   });
@@ -213,7 +217,7 @@ describe('RollbackApplication', () => {
     const coId = first.body.Data.ChangeOrderId;
 
     expect(emu.getChangeOrder(coId)).toMatchObject({ status: 1, toVersion: 'v2' });
-    expect(second.code).toBe('Application.ChangerOrderRunning');
+    expect(codeOf(second)).toBe('Application.ChangerOrderRunning');
     clock.advance(90_000);
     expect(emu.finishChangeOrder(coId)).toMatchObject({ status: 2, finishTime: clock.now() });
   });
@@ -229,7 +233,7 @@ describe('RollbackApplication', () => {
     const got = [];
     for (const [query, cred] of cases) {
       const err = await callError('rollback', query, cred);
-      got.push([err.code, err.statusCode]);
+      got.push([codeOf(err), err.statusCode]);
     }
 
     expect(got).toEqual([

@@ -141,6 +141,8 @@ describe('admin surface for the app APIs', () => {
     const mode = await admin('POST', 'rollback-completion', { mode: 'manual' });
     const missing = await admin('GET', 'apps/nope/versions');
     const bad = await admin('POST', 'rollback-completion', { mode: 'later' });
+    const shape = await admin('POST', 'error-shape', { shape: 'legacy' });
+    const badShape = await admin('POST', 'error-shape', { shape: 'both' });
 
     expect(seeded.status).toBe(201);
     expect(seeded.json).toMatchObject({ currentVersionId: 'ver-9992-bbbb' });
@@ -153,8 +155,10 @@ describe('admin surface for the app APIs', () => {
     expect(mode.json).toEqual({ rollbackCompletion: 'manual' });
     expect(emu.snapshot()).toMatchObject({
       rollbackCompletion: 'manual',
+      errorShape: 'legacy',
       namespaces: ['cn-hangzhou:prod', 'cn-hangzhou:other'],
     });
-    expect([missing.status, bad.status]).toEqual([404, 400]);
+    expect([missing.status, bad.status, shape.status, badShape.status]).toEqual([404, 400, 200, 400]);
+    emu.setErrorShape('documented');
   });
 });

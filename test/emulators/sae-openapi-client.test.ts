@@ -229,12 +229,13 @@ describe('documented SAE errors, as openapi-client surfaces them', () => {
   test.each(cases)('%s', async (_name, act, status, code, message) => {
     const err = await act();
 
-    expect(err.code).toBe(code);
+    // The documented shape: Code is the HTTP status (so openapi-client's `code` is "400"), ErrorCode the code.
+    expect(err.code).toBe(String(status));
     expect(err.statusCode).toBe(status);
     expect(err.message).toMatch(message);
     const last = emu.calls.at(-1);
     expect(err.data?.RequestId).toBe(last?.requestId);
-    expect(err.data).toMatchObject({ Success: false, Code: code, ErrorCode: code });
+    expect(err.data).toMatchObject({ Success: false, Code: String(status), ErrorCode: code });
     expect(last).toMatchObject({ status, code, signatureValid: true });
   });
 
@@ -244,7 +245,11 @@ describe('documented SAE errors, as openapi-client surfaces them', () => {
 
     const err = await callError('abort', { ChangeOrderId: coId });
 
-    expect(err).toMatchObject({ code: 'Application.ChangerOrder.Not.Running', statusCode: 400 });
+    expect(err).toMatchObject({
+      code: '400',
+      statusCode: 400,
+      data: { ErrorCode: 'Application.ChangerOrder.Not.Running' },
+    });
     expect(err.message).toMatch(/not running and cannot be terminated/);
     expect(emu.getChangeOrder(coId)?.status).toBe(2);
     expect(emu.getApp('app-1')?.currentVersion).toBe('v3');
@@ -256,8 +261,16 @@ describe('documented SAE errors, as openapi-client surfaces them', () => {
     const abort = await callError('abort', { ChangeOrderId: coId }, RESTRICTED);
     const status = await callError('appStatus', { AppId: 'app-1' }, RESTRICTED);
 
-    expect(abort).toMatchObject({ code: 'Resouce.no.permission', statusCode: 400 });
-    expect(status).toMatchObject({ code: 'Resouce.no.permission', statusCode: 400 });
+    expect(abort).toMatchObject({
+      code: '400',
+      statusCode: 400,
+      data: { ErrorCode: 'Resouce.no.permission' },
+    });
+    expect(status).toMatchObject({
+      code: '400',
+      statusCode: 400,
+      data: { ErrorCode: 'Resouce.no.permission' },
+    });
     expect(emu.getChangeOrder(coId)?.status).toBe(1);
   });
 
@@ -267,10 +280,30 @@ describe('documented SAE errors, as openapi-client surfaces them', () => {
     const err = await callError('abort', { ChangeOrderId: coId }, NO_ABORT);
     const described = await call('describe', { ChangeOrderId: coId }, NO_ABORT);
 
-    expect(err).toMatchObject({ code: 'AccessDenied', statusCode: 403 });
+    expect(err).toMatchObject({ code: '403', statusCode: 403, data: { ErrorCode: 'AccessDenied' } });
     expect(err.data?.Message).toMatch(/^AccessDenied: .*sae:AbortAndRollbackChangeOrder/);
     expect(described.body.Data.Status).toBe(1);
     expect(emu.getChangeOrder(coId)?.status).toBe(1);
+  });
+});
+
+describe('the legacy error shape (Code == ErrorCode), on request', () => {
+  test('puts the error code in Code too; success and gateway bodies are unchanged', async () => {
+    emu.setErrorShape('legacy');
+    try {
+      const err = await callError('describe', { ChangeOrderId: 'nope' });
+      expect(err).toMatchObject({ code: 'InvalidChangeOrder.NotFound', statusCode: 400 });
+      expect(err.data).toMatchObject({
+        Code: 'InvalidChangeOrder.NotFound',
+        ErrorCode: 'InvalidChangeOrder.NotFound',
+      });
+      expect((await call('appStatus', { AppId: 'app-1' })).body).toMatchObject({
+        Code: '200',
+        Success: true,
+      });
+    } finally {
+      emu.setErrorShape('documented');
+    }
   });
 });
 
@@ -346,10 +379,10 @@ describe('faults, as openapi-client sees them', () => {
     expect(soft.statusCode).toBe(200);
     expect(soft.body).toMatchObject({
       Success: false,
-      Code: 'System.Upgrading',
+      Code: '400',
       ErrorCode: 'System.Upgrading',
     });
-    expect(hard).toMatchObject({ code: 'ServiceUnavailable', statusCode: 503 });
+    expect(hard).toMatchObject({ code: '503', statusCode: 503, data: { ErrorCode: 'ServiceUnavailable' } });
     expect(hard.message).toMatch(/busy/);
   });
 });

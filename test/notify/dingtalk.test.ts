@@ -91,6 +91,19 @@ describe('renderDingTalkMarkdown', () => {
     expect(text).toContain('**Safety valve:** cool-down');
   });
 
+  it("shows the alert's summary and description annotations", () => {
+    const { text } = renderDingTalkMarkdown({
+      ...makeOutcome(),
+      alarm: {
+        source: 'alertmanager',
+        summary: 'checkout 5xx above 5 %',
+        description: '9.1 % of requests\nfail',
+      },
+    });
+    expect(text).toContain('- **Alarm summary:** checkout 5xx above 5 %');
+    expect(text).toContain('- **Alarm description:** 9.1 % of requests fail');
+  });
+
   it('leaves out what the outcome does not have', () => {
     const { title, text } = renderDingTalkMarkdown({
       schemaVersion: 1,

@@ -58,6 +58,30 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
     ]);
   });
 
+  it('where release approval is on, says the rollback awaits approval in SAE — not that it happened', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const { appId, co } = released(s, 10 * MIN);
+    s.sae.setApprovalRequired(appId, true); // RollbackApplication answers IsNeedApproval: true
+
+    const first = await s.alarm({ appId, alarmName: '5xx after release' });
+    const second = await s.alarm({ appId, alarmName: '5xx after release' });
+    s.clock.advance(6 * MIN); // past FAILURE_TTL_SECONDS: the request stands as long as a rollback would
+    const later = await s.alarm({ appId, changeOrderId: co });
+
+    expect(first.outcomes).toMatchObject([{ outcome: 'awaiting-approval', appId, changeOrderId: co }]);
+    expect([second, later].map((r) => r.outcomes[0]?.outcome)).toEqual(['duplicate', 'duplicate']);
+    expect(s.mutations().map((m) => m.action)).toEqual(['RollbackApplication']);
+    const pending = s.sae.snapshot().changeOrders.find((c) => c.coTypeCode === 'CoRollback');
+    expect(pending?.status).toBe(11); // pending approval: nothing moved yet
+    expect(s.sae.getApp(appId)?.currentVersion).toBe('v3');
+    const [msg] = s.published();
+    expect(msg).toMatchObject({ outcome: 'awaiting-approval', retryable: false });
+    expect(msg?.summary).toMatch(/awaits approval in SAE/);
+    expect(msg?.summary).not.toMatch(/^Rolled/);
+    expect(msg?.reason).toContain(pending?.changeOrderId);
+    expect(msg?.reason).toMatch(/approve/i);
+  });
+
   it('outside the window: no-running-change-order, published, and no mutating call', async () => {
     s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
     const { appId, co } = released(s, 31 * MIN);

@@ -45,6 +45,11 @@ const alertmanager = (appId: string, startsAt: number, labels: Record<string, st
   ],
 });
 
+/** The alert without its severity label. */
+function unrate(am: ReturnType<typeof alertmanager>): void {
+  for (const a of am.alerts) delete (a.labels as Record<string, string>).severity;
+}
+
 describe('only releases are aborted: every other change type is one published refusal (alarm function)', () => {
   let s: GuardStack | undefined;
   afterEach(async () => {
@@ -237,7 +242,7 @@ describe('minimum severity and unrated alarms (POLICY_MIN_SEVERITY=CRITICAL)', (
     const a = running(s, 'CoDeploy');
     const b = running(s, 'CoDeploy');
     const am = alertmanager(a.appId, s.clock.now());
-    delete (am.alerts[0]?.labels as Record<string, string>).severity;
+    unrate(am);
     const cb = cms(b.appId, s.clock.now(), { triggerLevel: 'null' });
 
     expect((await s.alarm(am)).outcomes).toMatchObject([{ outcome: 'refused' }]);
@@ -249,7 +254,7 @@ describe('minimum severity and unrated alarms (POLICY_MIN_SEVERITY=CRITICAL)', (
     s = await startGuardStack({ POLICY_MIN_SEVERITY: 'CRITICAL', POLICY_ALLOW_UNRATED: 'true' });
     const a = running(s, 'CoDeploy');
     const am = alertmanager(a.appId, s.clock.now());
-    delete (am.alerts[0]?.labels as Record<string, string>).severity;
+    unrate(am);
     expect((await s.alarm(am)).outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: a.co }]);
   });
 });

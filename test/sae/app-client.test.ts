@@ -76,7 +76,10 @@ describe('SaeAppClient against the SAE emulator', () => {
       createdAt: clock.now(),
       imageUrl: expect.stringMatching(/:v3$/),
     });
-    expect(rolled.data.changeOrderId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(rolled.data).toEqual({
+      changeOrderId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      isNeedApproval: false,
+    });
     expect(emu.getChangeOrder(rolled.data.changeOrderId ?? '')).toMatchObject({
       coTypeCode: 'CoRollback',
       toVersion: 'v2',
@@ -89,6 +92,14 @@ describe('SaeAppClient against the SAE emulator', () => {
       ['RollbackApplication', 'PUT', STS.accessKeyId, true, 200],
     ]);
     expect(emu.calls[2]?.query).toEqual({ AppId: APP, VersionId: V2 });
+  });
+
+  it('reads IsNeedApproval: where release approval is on, the rollback waits for an approver', async () => {
+    emu.setApprovalRequired(APP, true);
+    const rolled = await client.rollbackApplication({ appId: APP, versionId: V2 });
+    expect(rolled.data).toEqual({ changeOrderId: expect.any(String), isNeedApproval: true });
+    expect(emu.getChangeOrder(rolled.data.changeOrderId ?? '')).toMatchObject({ status: 11 });
+    expect(emu.getApp(APP)?.currentVersionId).toBe(V3);
   });
 
   it('sends the rollback options the SDK names', async () => {
