@@ -7,7 +7,7 @@ import type { HttpResponse } from '../fc/context.js';
 import type { SharedState } from '../idempotency/store.js';
 import { type Logger, registerSecret } from '../log.js';
 import { SourceAllowlist } from './cidr.js';
-import { hmacV1, matchesAny, signatureEquals } from './compare.js';
+import { canonicalSignature, hmacV1, matchesAny, signatureEquals } from './compare.js';
 import type { AuthConfig } from './config.js';
 
 /** Where a caller may put the token: the callback URL's query string, or this header. */
@@ -36,8 +36,13 @@ export interface HttpAuthOptions {
   clock?: Clock;
 }
 
-const replayKey = (timestamp: string, signature: string) =>
-  `sae-rollback:auth:hmac:${createHash('sha256').update(`${timestamp}.${signature}`).digest('hex')}`;
+/**
+ * One replay-cache entry per signed request: the digest of its canonical signature (the decoded bytes of
+ * its v1 HMAC under the first configured secret, which covers the timestamp and the body). Whatever
+ * case, order or subset of valid signatures a re-sent copy carries, it lands on the same key.
+ */
+const replayKey = (canonical: Buffer) =>
+  `sae-rollback:auth:hmac:${createHash('sha256').update(canonical).digest('hex')}`;
 
 /**
  * Authenticates the alarm function's HTTP trigger before anything reads the body: a source-IP
@@ -125,16 +130,19 @@ export class HttpAuth {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.startsWith('v1='))
-      .map((s) => s.slice(3))
-      .slice(0, 4);
-    const expected = this.#config.hmacSecrets.map((secret) => hmacV1(secret, timestamp, body));
-    let valid: string | undefined;
-    for (const g of given) for (const e of expected) if (signatureEquals(g, e)) valid = g;
-    if (valid === undefined) return deny(401, 'signature does not match');
+      .slice(0, 4)
+      .map((s) => canonicalSignature(s.slice(3)))
+      .filter((g): g is Buffer => g !== undefined);
+    const expected = this.#config.hmacSecrets.map(
+      (secret) => canonicalSignature(hmacV1(secret, timestamp, body)) as Buffer,
+    );
+    let valid = false;
+    for (const g of given) for (const e of expected) valid = signatureEquals(g, e) || valid;
+    if (!valid || expected[0] === undefined) return deny(401, 'signature does not match');
     // Only a valid signature is remembered, so junk cannot fill the cache; a second use is a replay.
     let first: boolean;
     try {
-      first = await this.#store.lease(replayKey(timestamp, valid), randomUUID(), 2 * SIGNATURE_WINDOW_MS);
+      first = await this.#store.lease(replayKey(expected[0]), randomUUID(), 2 * SIGNATURE_WINDOW_MS);
     } catch (err) {
       this.#logger.warn('auth replay cache unavailable', { error: err });
       return deny(503, 'cannot check for replays right now (idempotency store unreachable)');
