@@ -3,6 +3,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { looksLikeJson, parseJson, utf8Text } from '../events/decode.js';
 import { looksLikeHttpTrigger, unwrapHttpTrigger } from '../events/http.js';
 import type { HttpRequestInfo } from '../events/types.js';
+import { MAX_EVENT_BYTES } from '../events/types.js';
 import type { HttpResponse } from '../fc/context.js';
 import type { SharedState } from '../idempotency/store.js';
 import { type Logger, registerSecret } from '../log.js';
@@ -18,15 +19,19 @@ export const SIGNATURE_HEADER = 'x-sae-rollback-signature';
 /** Unix seconds at signing; the signature is accepted within {@link SIGNATURE_WINDOW_MS} of now. */
 export const TIMESTAMP_HEADER = 'x-sae-rollback-timestamp';
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
-/** FC caps a synchronous request at 32 MB; anything past this is refused unread (unless the trigger is open). */
-const MAX_AUTH_BYTES = 8 * 1024 * 1024;
+/**
+ * FC caps a synchronous request at 32 MB (its event, with a base64 body, ~43 MB): everything FC can
+ * deliver is authenticated, so an over-size request from a real caller hears 413 and why, not 401.
+ * Past this, the event is refused unread (unless the trigger is open).
+ */
+const MAX_AUTH_BYTES = 48 * 1024 * 1024;
 
 /** How a request got in (or `not-http`: a direct invocation, already authorised by FC's RAM check). */
 export type AuthVia = 'token-query' | 'token-header' | 'hmac' | 'open' | 'not-http';
 
 export type AuthVerdict =
   | { ok: true; via: AuthVia }
-  | { ok: false; status: 401 | 403 | 503; reason: string; request?: HttpRequestInfo };
+  | { ok: false; status: 401 | 403 | 413 | 503; reason: string; request?: HttpRequestInfo };
 
 export interface HttpAuthOptions {
   config: AuthConfig;
@@ -86,7 +91,7 @@ export class HttpAuth {
       return open ? { ok: true, via: 'open' } : { ok: false, status: 401, reason: request.error };
     }
     const { info, body } = request;
-    const deny = (status: 401 | 403 | 503, reason: string): AuthVerdict => ({
+    const deny = (status: 401 | 403 | 413 | 503, reason: string): AuthVerdict => ({
       ok: false,
       status,
       reason,
@@ -95,8 +100,23 @@ export class HttpAuth {
     if (this.#sources.size > 0 && !this.#sources.allows(info.sourceIp)) {
       return deny(403, 'source address not in ALARM_SOURCE_CIDRS');
     }
-    if (!this.#config.required) return { ok: true, via: 'open' };
+    const verdict = await this.#authenticate(info, body, deny);
+    // Only an authenticated caller learns about the size limit; the parser would reject the event unread.
+    if (verdict.ok && event.length > MAX_EVENT_BYTES) {
+      return deny(
+        413,
+        `The request is ${event.length} bytes as an FC event; the limit is ${MAX_EVENT_BYTES}. Send small alarms or batches.`,
+      );
+    }
+    return verdict;
+  }
 
+  async #authenticate(
+    info: HttpRequestInfo,
+    body: Buffer,
+    deny: (status: 401 | 503, reason: string) => AuthVerdict,
+  ): Promise<AuthVerdict> {
+    if (!this.#config.required) return { ok: true, via: 'open' };
     const { tokens, hmacSecrets } = this.#config;
     const queryToken = info.query[TOKEN_QUERY_PARAM];
     if (tokens.length > 0 && queryToken !== undefined && matchesAny(queryToken, tokens)) {
@@ -173,7 +193,7 @@ export class HttpAuth {
           }
         : {}),
     });
-    const error = v.status === 403 ? 'Forbidden' : v.status === 401 ? 'Unauthorized' : 'Unavailable';
+    const error = ERROR_NAMES[v.status];
     return {
       statusCode: v.status,
       headers: {
@@ -181,10 +201,18 @@ export class HttpAuth {
         ...(v.status === 401 ? { 'www-authenticate': 'Token realm="sae-rollback"' } : {}),
         ...(v.status === 503 ? { 'retry-after': '5' } : {}),
       },
-      body: JSON.stringify({ error, fcRequestId }),
+      // The reason is told only past authentication (413); a refused caller learns nothing.
+      body: JSON.stringify({ error, ...(v.status === 413 ? { reason: v.reason } : {}), fcRequestId }),
     };
   }
 }
+
+const ERROR_NAMES = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  413: 'Payload Too Large',
+  503: 'Unavailable',
+} as const;
 
 /**
  * The HTTP-trigger request in an FC event, read the way the event parser decides that an event is
