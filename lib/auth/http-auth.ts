@@ -11,7 +11,10 @@ import { SourceAllowlist } from './cidr.js';
 import { canonicalSignature, hmacV1, matchesAny, signatureEquals } from './compare.js';
 import type { AuthConfig } from './config.js';
 
-/** Where a caller may put the token: the callback URL's query string, or this header. */
+/**
+ * Where a caller may put the token: the callback URL's query string, this header, or
+ * `Authorization: Bearer <token>` (what Alertmanager's `http_config.authorization` sends).
+ */
 export const TOKEN_QUERY_PARAM = 'token';
 export const TOKEN_HEADER = 'x-sae-rollback-token';
 /** `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, several comma-separated during rotation. */
@@ -27,7 +30,7 @@ export const SIGNATURE_WINDOW_MS = 5 * 60_000;
 const MAX_AUTH_BYTES = 48 * 1024 * 1024;
 
 /** How a request got in (or `not-http`: a direct invocation, already authorised by FC's RAM check). */
-export type AuthVia = 'token-query' | 'token-header' | 'hmac' | 'open' | 'not-http';
+export type AuthVia = 'token-query' | 'token-header' | 'token-bearer' | 'hmac' | 'open' | 'not-http';
 
 export type AuthVerdict =
   | { ok: true; via: AuthVia }
@@ -126,9 +129,13 @@ export class HttpAuth {
     if (tokens.length > 0 && headerToken !== undefined && matchesAny(headerToken, tokens)) {
       return { ok: true, via: 'token-header' };
     }
+    const bearer = BEARER.exec(info.headers.authorization ?? '')?.[1];
+    if (tokens.length > 0 && bearer !== undefined && matchesAny(bearer, tokens)) {
+      return { ok: true, via: 'token-bearer' };
+    }
     const signature = info.headers[SIGNATURE_HEADER];
     if (hmacSecrets.length === 0 || signature === undefined) {
-      const offered = queryToken !== undefined || headerToken !== undefined;
+      const offered = queryToken !== undefined || headerToken !== undefined || bearer !== undefined;
       return deny(401, offered ? 'token not accepted' : 'no credential (token or signature)');
     }
     return this.#checkSignature(signature, info.headers[TIMESTAMP_HEADER], body, deny);
@@ -206,6 +213,9 @@ export class HttpAuth {
     };
   }
 }
+
+/** RFC 6750 credentials: the scheme (any case), one space, the token. */
+const BEARER = /^Bearer (\S+)$/i;
 
 const ERROR_NAMES = {
   401: 'Unauthorized',
