@@ -62,12 +62,31 @@ export interface Peer {
   close(): Promise<void>;
 }
 
+/**
+ * Starts `binary` on a free port; if another process took that port between the probe and the bind,
+ * tries again on another (at most three times).
+ */
 async function startPeer(
   binary: string,
   args: (dir: string, port: number) => string[],
   files: Record<string, unknown>,
 ): Promise<Peer> {
   const path = requireBinary(binary);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, path, args, files);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(
+  binary: string,
+  path: string,
+  args: (dir: string, port: number) => string[],
+  files: Record<string, unknown>,
+): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), `sae-rollback-${binary}-`));
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(dir, name), JSON.stringify(content, null, 2));

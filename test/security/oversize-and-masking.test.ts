@@ -87,4 +87,17 @@ describe('configured secrets in alarm content', () => {
       expect(res.body).not.toContain(secret);
     }
   });
+
+  it('are masked in an Alertmanager alert name carried into the published outcome', async () => {
+    s.mns.reset();
+    const { appId } = newRelease(s);
+    const alert = { status: 'firing', labels: { alertname: `5xx ${SECRET}`, appId } };
+    const res = (await s.invoke(
+      httpRequest(JSON.stringify({ status: 'firing', alerts: [alert] }), { query: { token: TOKEN } }),
+    )) as Answer;
+    expect(res.statusCode).toBe(200);
+    const messages = s.mns.messages(TOPIC);
+    expect(messages.map((m) => m.tag)).toEqual(['aborted']);
+    expect(JSON.parse(messages[0]?.body ?? '{}')).toMatchObject({ alarm: { name: '5xx [redacted]' } });
+  });
 });
