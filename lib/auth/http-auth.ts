@@ -45,9 +45,10 @@ export interface HttpAuthOptions {
 }
 
 /**
- * One replay-cache entry per signed request: the digest of its canonical signature (the decoded bytes of
- * its v1 HMAC under the first configured secret, which covers the timestamp and the body). Whatever
- * case, order or subset of valid signatures a re-sent copy carries, it lands on the same key.
+ * The replay-cache entry of one canonical signature (its decoded bytes, which cover the timestamp and
+ * the body). A request takes the entry of every signature it is valid under — one per configured
+ * secret, whichever it carries — so a copy re-cased, reordered or cut down to one signature of a
+ * rotation pair finds an entry taken, even on an instance whose secrets differ mid-rotation.
  */
 const replayKey = (canonical: Buffer) =>
   `sae-rollback:auth:hmac:${createHash('sha256').update(canonical).digest('hex')}`;
@@ -165,11 +166,13 @@ export class HttpAuth {
     );
     let valid = false;
     for (const g of given) for (const e of expected) valid = signatureEquals(g, e) || valid;
-    if (!valid || expected[0] === undefined) return deny(401, 'signature does not match');
-    // Only a valid signature is remembered, so junk cannot fill the cache; a second use is a replay.
-    let first: boolean;
+    if (!valid) return deny(401, 'signature does not match');
+    // Only a valid request is remembered, so junk cannot fill the cache; a second use is a replay.
+    let first = true;
     try {
-      first = await this.#store.lease(replayKey(expected[0]), randomUUID(), 2 * SIGNATURE_WINDOW_MS);
+      for (const e of expected) {
+        first = (await this.#store.lease(replayKey(e), randomUUID(), 2 * SIGNATURE_WINDOW_MS)) && first;
+      }
     } catch (err) {
       this.#logger.warn('auth replay cache unavailable', { error: err });
       return deny(503, 'cannot check for replays right now (idempotency store unreachable)');

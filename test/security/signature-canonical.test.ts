@@ -20,16 +20,16 @@ const independent = (secret: string, ts: string, body: string) =>
     .digest('hex');
 
 const now = () => String(Math.floor(Date.now() / 1000));
-const auth = (secrets = [SECRET]) =>
+const auth = (secrets = [SECRET], store = new MemoryStore()) =>
   new HttpAuth({
     config: { tokens: [], hmacSecrets: secrets, sourceCidrs: [], required: true },
-    store: new MemoryStore(),
+    store,
     logger: memoryLogger(),
   });
 const request = (signature: string, ts: string, body = BODY) =>
   httpRequest(body, { headers: { [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: ts } });
 
-/** Upper-cases the letters among the hex digits selected by `mask` (a different subset per variant). */
+/** Upper-cases some of the hex letters; each `variant` picks a different subset. */
 function recase(hex: string, variant: number): string {
   let letter = 0;
   return [...hex]
@@ -90,6 +90,28 @@ describe('HMAC signature: one canonical form before comparison and the replay ca
     for (const replay of [`v1=${two}`, `v1=${one}`, `v1=${two},v1=${one}`, `v1=00,v1=${two}`]) {
       expect(await a.check(request(replay, ts)), replay).toMatchObject({ ok: false, reason: /replay/ });
     }
+  });
+
+  it('refuses a replay across instances whose secrets differ mid-rotation (one shared store)', async () => {
+    const store = new MemoryStore();
+    const both = auth([SECRET, ROTATED], store);
+    const rotatedOnly = auth([ROTATED], store);
+    const ts = now();
+    const one = independent(SECRET, ts, BODY);
+    const two = independent(ROTATED, ts, BODY);
+    // The caller signs with both; an instance already on the new secret alone accepts it...
+    expect(await rotatedOnly.check(request(`v1=${one},v1=${two}`, ts))).toEqual({ ok: true, via: 'hmac' });
+    // ...and an instance still knowing both refuses the copy that carries only the old signature.
+    expect(await both.check(request(`v1=${one}`, ts))).toMatchObject({ ok: false, reason: /replay/ });
+    // The other way round too.
+    const ts2 = String(Number(ts) - 1);
+    const sig1 = independent(SECRET, ts2, BODY);
+    const sig2 = independent(ROTATED, ts2, BODY);
+    expect(await both.check(request(`v1=${sig1},v1=${sig2}`, ts2))).toEqual({ ok: true, via: 'hmac' });
+    expect(await rotatedOnly.check(request(`v1=${sig2}`, ts2))).toMatchObject({
+      ok: false,
+      reason: /replay/,
+    });
   });
 
   it('refuses a signature that is not 64 hex digits, even when it contains the right one', async () => {
