@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
-import { looksLikeJson, parseJson, utf8Text } from '../events/decode.js';
-import { looksLikeHttpTrigger, unwrapHttpTrigger } from '../events/http.js';
 import type { HttpRequestInfo } from '../events/types.js';
 import { MAX_EVENT_BYTES } from '../events/types.js';
 import type { HttpResponse } from '../fc/context.js';
@@ -10,6 +8,7 @@ import { type Logger, registerSecret } from '../log.js';
 import { SourceAllowlist } from './cidr.js';
 import { canonicalSignature, hmacV1, matchesAny, signatureEquals } from './compare.js';
 import type { AuthConfig } from './config.js';
+import { httpRequestOf } from './request.js';
 
 /**
  * Where a caller may put the token: the callback URL's query string, this header, or
@@ -22,12 +21,6 @@ export const SIGNATURE_HEADER = 'x-sae-rollback-signature';
 /** Unix seconds at signing; the signature is accepted within {@link SIGNATURE_WINDOW_MS} of now. */
 export const TIMESTAMP_HEADER = 'x-sae-rollback-timestamp';
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
-/**
- * FC caps a synchronous request at 32 MB (its event, with a base64 body, ~43 MB): everything FC can
- * deliver is authenticated, so an over-size request from a real caller hears 413 and why, not 401.
- * Past this, the event is refused unread (unless the trigger is open).
- */
-const MAX_AUTH_BYTES = 48 * 1024 * 1024;
 
 /** How a request got in (or `not-http`: a direct invocation, already authorised by FC's RAM check). */
 export type AuthVia = 'token-query' | 'token-header' | 'token-bearer' | 'hmac' | 'open' | 'not-http';
@@ -226,22 +219,3 @@ const ERROR_NAMES = {
   413: 'Payload Too Large',
   503: 'Unavailable',
 } as const;
-
-/**
- * The HTTP-trigger request in an FC event, read the way the event parser decides that an event is
- * one (UTF-8 without BOM, JSON within the nesting limit, the envelope's shape) — so no event the
- * parser treats as HTTP can skip authentication. The body is not parsed. Undefined: not HTTP.
- */
-function httpRequestOf(
-  event: Buffer,
-): { info: HttpRequestInfo; body: Buffer } | { error: string } | undefined {
-  // Larger than the parser reads, but an unauthenticated caller must not even get a rejection published.
-  if (event.length > MAX_AUTH_BYTES) return { error: 'event too large to authenticate' };
-  const text = utf8Text(event, 'event');
-  if (!text.ok || !looksLikeJson(text.value)) return undefined;
-  const j = parseJson(text.value, 'event');
-  if (!j.ok || typeof j.value !== 'object' || j.value === null || Array.isArray(j.value)) return undefined;
-  if (!looksLikeHttpTrigger(j.value)) return undefined;
-  const h = unwrapHttpTrigger(j.value);
-  return h.ok ? { info: h.info, body: h.body } : { error: 'malformed HTTP-trigger event' };
-}
