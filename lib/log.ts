@@ -22,13 +22,28 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 6) secrets.add(value);
 }
 
+/** `text` with every registered secret value masked. */
+function maskText(text: string): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+  return out;
+}
+
+/**
+ * Deep-copies `value` with registered secret values masked wherever they appear in a string — field
+ * names are left alone. For what leaves the function besides logs (published outcomes, HTTP answers):
+ * a configured token quoted inside an alarm must not be re-broadcast verbatim.
+ */
+export function maskSecrets<T>(value: T): T {
+  if (secrets.size === 0) return value;
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
+    typeof v === 'string' ? maskText(v) : v,
+  ) as T;
+}
+
 /** Deep-copies `value` with secret-looking fields and registered secret values masked. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') {
-    let out = value;
-    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    return out;
-  }
+  if (typeof value === 'string') return maskText(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
     return redact(

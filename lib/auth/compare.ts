@@ -19,7 +19,18 @@ export function hmacV1(secret: string, timestamp: string, body: Buffer): string 
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
-/** Constant-time equality of two hex signatures (compared as digests, whatever their lengths). */
-export function signatureEquals(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a.toLowerCase()), digest(b.toLowerCase()));
+const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * The one form a v1 signature is compared and remembered in: its 32 bytes. Hex is case-insensitive, so
+ * `AB…` and `ab…` are the same signature and must be the same replay-cache entry; anything that is not
+ * exactly 64 hex digits is no signature at all (undefined).
+ */
+export function canonicalSignature(hex: string): Buffer | undefined {
+  return HEX_SHA256.test(hex) ? Buffer.from(hex, 'hex') : undefined;
+}
+
+/** Constant-time equality of two canonical (decoded) signatures. */
+export function signatureEquals(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
 }

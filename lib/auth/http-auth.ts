@@ -1,16 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
-import { looksLikeJson, parseJson, utf8Text } from '../events/decode.js';
-import { looksLikeHttpTrigger, unwrapHttpTrigger } from '../events/http.js';
 import type { HttpRequestInfo } from '../events/types.js';
+import { MAX_EVENT_BYTES } from '../events/types.js';
 import type { HttpResponse } from '../fc/context.js';
 import type { SharedState } from '../idempotency/store.js';
 import { type Logger, registerSecret } from '../log.js';
 import { SourceAllowlist } from './cidr.js';
-import { hmacV1, matchesAny, signatureEquals } from './compare.js';
+import { canonicalSignature, hmacV1, matchesAny, signatureEquals } from './compare.js';
 import type { AuthConfig } from './config.js';
+import { httpRequestOf } from './request.js';
 
-/** Where a caller may put the token: the callback URL's query string, or this header. */
+/**
+ * Where a caller may put the token: the callback URL's query string, this header, or
+ * `Authorization: Bearer <token>` (what Alertmanager's `http_config.authorization` sends).
+ */
 export const TOKEN_QUERY_PARAM = 'token';
 export const TOKEN_HEADER = 'x-sae-rollback-token';
 /** `v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>`, several comma-separated during rotation. */
@@ -18,15 +21,13 @@ export const SIGNATURE_HEADER = 'x-sae-rollback-signature';
 /** Unix seconds at signing; the signature is accepted within {@link SIGNATURE_WINDOW_MS} of now. */
 export const TIMESTAMP_HEADER = 'x-sae-rollback-timestamp';
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
-/** FC caps a synchronous request at 32 MB; anything past this is refused unread (unless the trigger is open). */
-const MAX_AUTH_BYTES = 8 * 1024 * 1024;
 
 /** How a request got in (or `not-http`: a direct invocation, already authorised by FC's RAM check). */
-export type AuthVia = 'token-query' | 'token-header' | 'hmac' | 'open' | 'not-http';
+export type AuthVia = 'token-query' | 'token-header' | 'token-bearer' | 'hmac' | 'open' | 'not-http';
 
 export type AuthVerdict =
   | { ok: true; via: AuthVia }
-  | { ok: false; status: 401 | 403 | 503; reason: string; request?: HttpRequestInfo };
+  | { ok: false; status: 401 | 403 | 413 | 503; reason: string; request?: HttpRequestInfo };
 
 export interface HttpAuthOptions {
   config: AuthConfig;
@@ -36,8 +37,14 @@ export interface HttpAuthOptions {
   clock?: Clock;
 }
 
-const replayKey = (timestamp: string, signature: string) =>
-  `sae-rollback:auth:hmac:${createHash('sha256').update(`${timestamp}.${signature}`).digest('hex')}`;
+/**
+ * The replay-cache entry of one canonical signature (its decoded bytes, which cover the timestamp and
+ * the body). A request takes the entry of every signature it is valid under — one per configured
+ * secret, whichever it carries — so a copy re-cased, reordered or cut down to one signature of a
+ * rotation pair finds an entry taken, even on an instance whose secrets differ mid-rotation.
+ */
+const replayKey = (canonical: Buffer) =>
+  `sae-rollback:auth:hmac:${createHash('sha256').update(canonical).digest('hex')}`;
 
 /**
  * Authenticates the alarm function's HTTP trigger before anything reads the body: a source-IP
@@ -91,7 +98,7 @@ export class HttpAuth {
       return open ? { ok: true, via: 'open' } : { ok: false, status: 401, reason: request.error };
     }
     const { info, body } = request;
-    const deny = (status: 401 | 403 | 503, reason: string): AuthVerdict => ({
+    const deny = (status: 401 | 403 | 413 | 503, reason: string): AuthVerdict => ({
       ok: false,
       status,
       reason,
@@ -100,10 +107,25 @@ export class HttpAuth {
     if (this.#sources.size > 0 && !this.#sources.allows(info.sourceIp)) {
       return deny(403, 'source address not in ALARM_SOURCE_CIDRS');
     }
+    const verdict = await this.#authenticate(info, body, deny);
+    // Only an authenticated caller learns about the size limit; the parser would reject the event unread.
+    if (verdict.ok && event.length > MAX_EVENT_BYTES) {
+      return deny(
+        413,
+        `The request is ${event.length} bytes as an FC event; the limit is ${MAX_EVENT_BYTES}. Send small alarms or batches.`,
+      );
+    }
+    return verdict;
+  }
+
+  async #authenticate(
+    info: HttpRequestInfo,
+    body: Buffer,
+    deny: (status: 401 | 503, reason: string) => AuthVerdict,
+  ): Promise<AuthVerdict> {
     if (!this.#config.required) return { ok: true, via: 'open' };
     if (!this.#hasCredential())
       return deny(401, 'no credential configured (ALARM_AUTH_TOKENS, ALARM_HMAC_SECRETS)');
-
     const { tokens, hmacSecrets } = this.#config;
     const queryToken = info.query[TOKEN_QUERY_PARAM];
     if (tokens.length > 0 && queryToken !== undefined && matchesAny(queryToken, tokens)) {
@@ -113,9 +135,13 @@ export class HttpAuth {
     if (tokens.length > 0 && headerToken !== undefined && matchesAny(headerToken, tokens)) {
       return { ok: true, via: 'token-header' };
     }
+    const bearer = BEARER.exec(info.headers.authorization ?? '')?.[1];
+    if (tokens.length > 0 && bearer !== undefined && matchesAny(bearer, tokens)) {
+      return { ok: true, via: 'token-bearer' };
+    }
     const signature = info.headers[SIGNATURE_HEADER];
     if (hmacSecrets.length === 0 || signature === undefined) {
-      const offered = queryToken !== undefined || headerToken !== undefined;
+      const offered = queryToken !== undefined || headerToken !== undefined || bearer !== undefined;
       return deny(401, offered ? 'token not accepted' : 'no credential (token or signature)');
     }
     return this.#checkSignature(signature, info.headers[TIMESTAMP_HEADER], body, deny);
@@ -137,16 +163,21 @@ export class HttpAuth {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.startsWith('v1='))
-      .map((s) => s.slice(3))
-      .slice(0, 4);
-    const expected = this.#config.hmacSecrets.map((secret) => hmacV1(secret, timestamp, body));
-    let valid: string | undefined;
-    for (const g of given) for (const e of expected) if (signatureEquals(g, e)) valid = g;
-    if (valid === undefined) return deny(401, 'signature does not match');
-    // Only a valid signature is remembered, so junk cannot fill the cache; a second use is a replay.
-    let first: boolean;
+      .slice(0, 4)
+      .map((s) => canonicalSignature(s.slice(3)))
+      .filter((g): g is Buffer => g !== undefined);
+    const expected = this.#config.hmacSecrets.map(
+      (secret) => canonicalSignature(hmacV1(secret, timestamp, body)) as Buffer,
+    );
+    let valid = false;
+    for (const g of given) for (const e of expected) valid = signatureEquals(g, e) || valid;
+    if (!valid) return deny(401, 'signature does not match');
+    // Only a valid request is remembered, so junk cannot fill the cache; a second use is a replay.
+    let first = true;
     try {
-      first = await this.#store.lease(replayKey(timestamp, valid), randomUUID(), 2 * SIGNATURE_WINDOW_MS);
+      for (const e of expected) {
+        first = (await this.#store.lease(replayKey(e), randomUUID(), 2 * SIGNATURE_WINDOW_MS)) && first;
+      }
     } catch (err) {
       this.#logger.warn('auth replay cache unavailable', { error: err });
       return deny(503, 'cannot check for replays right now (idempotency store unreachable)');
@@ -177,7 +208,7 @@ export class HttpAuth {
           }
         : {}),
     });
-    const error = v.status === 403 ? 'Forbidden' : v.status === 401 ? 'Unauthorized' : 'Unavailable';
+    const error = ERROR_NAMES[v.status];
     return {
       statusCode: v.status,
       headers: {
@@ -185,26 +216,18 @@ export class HttpAuth {
         ...(v.status === 401 ? { 'www-authenticate': 'Token realm="sae-rollback"' } : {}),
         ...(v.status === 503 ? { 'retry-after': '5' } : {}),
       },
-      body: JSON.stringify({ error, fcRequestId }),
+      // The reason is told only past authentication (413); a refused caller learns nothing.
+      body: JSON.stringify({ error, ...(v.status === 413 ? { reason: v.reason } : {}), fcRequestId }),
     };
   }
 }
 
-/**
- * The HTTP-trigger request in an FC event, read the way the event parser decides that an event is
- * one (UTF-8 without BOM, JSON within the nesting limit, the envelope's shape) — so no event the
- * parser treats as HTTP can skip authentication. The body is not parsed. Undefined: not HTTP.
- */
-function httpRequestOf(
-  event: Buffer,
-): { info: HttpRequestInfo; body: Buffer } | { error: string } | undefined {
-  // Larger than the parser reads, but an unauthenticated caller must not even get a rejection published.
-  if (event.length > MAX_AUTH_BYTES) return { error: 'event too large to authenticate' };
-  const text = utf8Text(event, 'event');
-  if (!text.ok || !looksLikeJson(text.value)) return undefined;
-  const j = parseJson(text.value, 'event');
-  if (!j.ok || typeof j.value !== 'object' || j.value === null || Array.isArray(j.value)) return undefined;
-  if (!looksLikeHttpTrigger(j.value)) return undefined;
-  const h = unwrapHttpTrigger(j.value);
-  return h.ok ? { info: h.info, body: h.body } : { error: 'malformed HTTP-trigger event' };
-}
+/** RFC 6750 credentials: the scheme (any case), one space, the token. */
+const BEARER = /^Bearer (\S+)$/i;
+
+const ERROR_NAMES = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  413: 'Payload Too Large',
+  503: 'Unavailable',
+} as const;

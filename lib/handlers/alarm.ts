@@ -1,6 +1,7 @@
 import { HttpAuth } from '../auth/http-auth.js';
 import { parseEvent } from '../events/index.js';
 import { deadlineOf, eventBytes, type FcContext, type HttpResponse } from '../fc/context.js';
+import { maskSecrets } from '../log.js';
 import type { InvocationInfo } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
 import { handleRecords, type InvocationSummary } from './records.js';
@@ -63,7 +64,8 @@ export function createAlarmHandler(rt: Runtime) {
       return {
         statusCode,
         headers: { ...JSON_TYPE, ...(result.retry ? { 'retry-after': '5' } : {}) },
-        body: JSON.stringify(result),
+        // The caller is answered with what was published: configured secrets masked.
+        body: JSON.stringify(maskSecrets(result)),
       };
     }
     if (result.retry)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../idempotency/store.js';
-import type { Logger } from '../log.js';
+import { type Logger, maskSecrets } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Decision, RollbackCore } from './core.js';
 import type { Outcome } from './outcome.js';
@@ -118,10 +118,12 @@ export async function publishAll(
   outcome: Outcome,
   deadline?: number,
 ): Promise<Publication[]> {
+  // Configured tokens and secrets quoted inside an alarm are masked here as they are in the logs.
+  const safe = maskSecrets(outcome);
   return Promise.all(
     notifiers.map(async (n): Promise<Publication> => {
       try {
-        const { messageId } = await n.publish(outcome, deadline === undefined ? {} : { deadline });
+        const { messageId } = await n.publish(safe, deadline === undefined ? {} : { deadline });
         return { channel: n.channel, ok: true, messageId };
       } catch (err) {
         const e = err as { message?: unknown; retryable?: unknown };

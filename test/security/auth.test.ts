@@ -80,13 +80,35 @@ describe('HTTP trigger authentication (token, HMAC)', () => {
     expect(s.mns.messages(TOPIC).map((m) => m.tag)).toEqual(['aborted', 'aborted']);
   });
 
+  it('accepts the token as an Authorization Bearer credential (Alertmanager http_config.authorization)', async () => {
+    const co = newRelease(s);
+    const res = (await s.invoke(
+      httpRequest(JSON.stringify({ ChangeOrderId: co }), { headers: { authorization: `Bearer ${ROTATED}` } }),
+    )) as Answer;
+    expect(res.statusCode).toBe(200);
+    expect(s.sae.getChangeOrder(co)?.status).toBe(6);
+    const lower = (await s.invoke(
+      httpRequest(JSON.stringify({ ChangeOrderId: newRelease(s) }), {
+        headers: { authorization: `bearer ${TOKEN}` },
+      }),
+    )) as Answer;
+    expect(lower.statusCode).toBe(200);
+  });
+
   it('refuses the right token in the wrong place: the body, another header, another parameter', async () => {
     const co = newRelease(s);
     await refused(httpRequest(JSON.stringify({ ChangeOrderId: co, token: TOKEN })));
     await refused(httpRequest(`token=${TOKEN}&ChangeOrderId=${co}`));
-    await refused(
-      httpRequest(JSON.stringify({ ChangeOrderId: co }), { headers: { authorization: `Bearer ${TOKEN}` } }),
-    );
+    // Authorization counts only as `Bearer <token>`; another scheme carrying the token does not.
+    for (const authorization of [
+      `Basic ${Buffer.from(`u:${TOKEN}`).toString('base64')}`,
+      `Token ${TOKEN}`,
+      TOKEN,
+      `Bearer ${TOKEN}x`,
+      `Bearer  ${TOKEN}`,
+    ]) {
+      await refused(httpRequest(JSON.stringify({ ChangeOrderId: co }), { headers: { authorization } }));
+    }
     await refused(httpRequest(JSON.stringify({ ChangeOrderId: co }), { headers: { 'x-token': TOKEN } }));
     await refused(httpRequest(JSON.stringify({ ChangeOrderId: co }), { query: { access_token: TOKEN } }));
     // The signature header is not a token header either.
@@ -134,7 +156,7 @@ describe('HTTP trigger authentication (token, HMAC)', () => {
   it('never writes a configured token or secret into the logs', async () => {
     const body = JSON.stringify({ ChangeOrderId: newRelease(s), note: `token ${TOKEN}` });
     await s.invoke(httpRequest(body, { query: { token: TOKEN } }));
-    await s.invoke(httpRequest(body, { headers: { authorization: `Bearer ${ROTATED}`, cookie: SECRET } }));
+    await s.invoke(httpRequest(body, { headers: { authorization: `Token ${ROTATED}`, cookie: SECRET } }));
     const logs = s.logs.join('\n');
     expect(logs).toContain('http request refused');
     for (const secret of [TOKEN, ROTATED, SECRET]) expect(logs).not.toContain(secret);
