@@ -1,14 +1,10 @@
 import { ConfigError } from '../config.js';
 import { DEV_APP_ID, startDevEmulators } from '../dev/emulators.js';
-import { authFromEnvironment, devEmulatorsSchema, emulatorEnv } from '../dev/emulators-file.js';
-import { loadDevFunctions } from '../dev/functions.js';
-import { startDevServer } from '../dev/server.js';
+import { devEmulatorsSchema } from '../dev/emulators-file.js';
 import { appIdSchema } from '../ids.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
-import { devBanner } from './dev-banner.js';
-
-export { DEV_APP_ID } from '../dev/emulators.js';
+import { serveFunctions } from './dev-functions.js';
 
 const help = `Usage: sae-rollback dev [options]
        sae-rollback dev --emulators-only [--port <n>] [--app <appId>] > emulators.json
@@ -87,61 +83,21 @@ export const devCommand: Command = {
       if (v['emulators-only']) {
         const emu = await startDevEmulators({ port, appId: app.data });
         closers.push(emu.close);
+        // Always JSON: this mode's output is meant to be saved and read back by --functions-only.
         io.stdout(`${JSON.stringify(emu.info)}\n`);
         io.stderr(
-          'sae-rollback dev: emulators only (Ctrl-C stops); pass the JSON line above, saved to a file, to\n' +
+          'sae-rollback dev: emulators only (Ctrl-C stops); save the JSON line on stdout to a file and run\n' +
             '  sae-rollback dev --functions-only --emulators <file>\n',
         );
+      } else if (v['functions-only']) {
+        const file = v.emulators ?? '';
+        const emulators = await readEmulatorsFile(file, io);
+        if (typeof emulators === 'number') return emulators;
+        closers.push(await serveFunctions(emulators, { port, json: v.json === true, file }, io));
       } else {
-        const file = v['functions-only'] ? await readEmulatorsFile(v.emulators ?? '', io) : undefined;
-        if (typeof file === 'number') return file;
-        let emulators = file;
-        if (!emulators) {
-          const emu = await startDevEmulators({ port, appId: app.data });
-          closers.push(emu.close);
-          emulators = emu.info;
-        }
-        const env = io.env ?? process.env;
-        const token = file && !authFromEnvironment(env) ? emulators.alarmToken : undefined;
-        // The functions read their configuration at import, as on an FC cold start.
-        Object.assign(process.env, {
-          ...emulatorEnv(emulators),
-          WATCH_APP_IDS: env.WATCH_APP_IDS ?? emulators.appId,
-          IDEMPOTENCY_STORE: env.IDEMPOTENCY_STORE ?? 'memory',
-          LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-          ...(token ? { ALARM_AUTH_TOKENS: token } : {}),
-        });
-        if (file && process.env.IDEMPOTENCY_STORE !== 'redis')
-          io.stderr(
-            'sae-rollback dev: IDEMPOTENCY_STORE=memory — this process dedupes alone; set IDEMPOTENCY_STORE=redis and REDIS_URL to share claims with other function processes\n',
-          );
-        const server = await startDevServer({
-          functions: await loadDevFunctions(),
-          port,
-          credentials: emulators.credentials,
-          onRequest: (r) =>
-            io.stderr(
-              `${r.method} ${r.path} → ${r.status}${r.errorType ? ` (${r.errorType})` : ''} ${r.ms} ms\n`,
-            ),
-        });
-        closers.unshift(() => server.close());
-        const info = {
-          functions: server.urls,
-          emulators: emulators.emulators,
-          appId: emulators.appId,
-          changeOrderId: emulators.changeOrderId,
-          ...(file
-            ? { alarmAuth: token ? { token } : 'environment', store: process.env.IDEMPOTENCY_STORE }
-            : {}),
-        };
-        const title = file
-          ? `sae-rollback dev --functions-only — functions served like FC against ${v.emulators} (Ctrl-C stops)`
-          : 'sae-rollback dev — functions served like FC, emulators on 127.0.0.1 (Ctrl-C stops)';
-        io.stdout(
-          v.json
-            ? `${JSON.stringify(info)}\n`
-            : devBanner(title, { ...info, ...(token ? { alarmToken: token } : {}) }),
-        );
+        const emu = await startDevEmulators({ port, appId: app.data });
+        closers.push(emu.close);
+        closers.unshift(await serveFunctions(emu.info, { port, json: v.json === true }, io));
       }
       await (io.untilStopped ?? (() => new Promise<void>(() => undefined)))();
       io.stderr('sae-rollback dev: stopping\n');
