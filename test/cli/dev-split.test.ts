@@ -82,6 +82,25 @@ describe('sae-rollback dev --emulators-only + 2 × --functions-only (spawned; sh
     expect(messages.filter((m) => m.body.includes(info.changeOrderId))).toHaveLength(1);
   }, 60_000);
 
+  it('ALARM_AUTH_* in the environment decides instead of the file’s token', async () => {
+    const own = 'operator-token-0123456789abcdef';
+    const f = await spawnCli<FunctionsInfo>(
+      ['dev', '--functions-only', '--emulators', file, '--port', '0', '--json'],
+      { ...redisEnv, ALARM_AUTH_TOKENS: own },
+    );
+    fns.push(f);
+    expect(f.info.alarmAuth).toBe('environment');
+    const post = (token: string) =>
+      fetch(f.info.functions.alarm ?? '', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', [TOKEN_HEADER]: token },
+        body: alarmBody(),
+      });
+    expect((await post(emu?.info.alarmToken ?? '')).status).toBe(401);
+    expect((await post(own)).status).toBe(200);
+    expect(await abortCalls()).toHaveLength(1);
+  }, 30_000);
+
   it('every process stops cleanly on SIGTERM (exit 0), Redis client and all', async () => {
     for (const s of [...fns, ...(emu ? [emu] : [])]) expect(await stopChild(s.child)).toBe(0);
   }, 20_000);
