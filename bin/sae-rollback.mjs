@@ -13,3 +13,7 @@ try {
 register();
 const { main, processIo } = await import('../lib/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2), processIo);
+// The command is done once main returns. Connections the functions opened at import (a Redis client
+// under IDEMPOTENCY_STORE=redis, as with `dev --functions-only` or `invoke`) have no shutdown hook —
+// on FC the instance is frozen, not closed — so they would keep this process alive; don't wait for them.
+setTimeout(() => process.exit(), 1_000).unref();

@@ -1,28 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { startCmsEmulator } from '../../emulators/cms/index.js';
-import { startDingTalkEmulator } from '../../emulators/dingtalk/index.js';
-import { startMnsEmulator } from '../../emulators/mns/index.js';
-import { startSaeEmulator } from '../../emulators/sae/index.js';
-import { startWebhookEmulator } from '../../emulators/webhook/index.js';
 import { ConfigError } from '../config.js';
-import { HTTP_FUNCTIONS, listFunctions, loadHandler } from '../dev/functions.js';
-import { type DevFunction, startDevServer } from '../dev/server.js';
+import { DEV_APP_ID, startDevEmulators } from '../dev/emulators.js';
+import { devEmulatorsSchema } from '../dev/emulators-file.js';
 import { appIdSchema } from '../ids.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
-
-/** The app in test/fixtures/events/cloudmonitor-form.json, so that fixture's body works as is. */
-export const DEV_APP_ID = '0099b7be-5f5b-4512-a7fc-56049ef10001';
-const DEV_STS = {
-  accessKeyId: 'STS.devAccessKeyId',
-  accessKeySecret: 'dev-secret-not-real',
-  securityToken: 'dev-sts-token-not-real',
-};
-const TOPIC = 'sae-rollback-outcomes';
-const ROBOT = { accessToken: 'dev-robot-token', secret: 'SECdev-robot-secret-not-real' };
-const WEBHOOK_SECRET = 'dev-webhook-secret-not-real';
+import { serveFunctions } from './dev-functions.js';
 
 const help = `Usage: sae-rollback dev [options]
+       sae-rollback dev --emulators-only [--port <n>] [--app <appId>] > emulators.json
+       sae-rollback dev --functions-only --emulators emulators.json [--port <n>] [--json]
 
 Everything on this machine, no cloud account: starts the SAE, MNS, DingTalk, webhook and CloudMonitor
 emulators, seeds a demo app ("checkout") with a running change order (the guard watches it), and serves
@@ -35,113 +21,84 @@ every function over HTTP the way FC does, so curl works against them:
               (200 with X-Fc-Error-Type)
 
 The functions run in this process with the emulators' endpoints and credentials in their environment.
-Like a deployment, /alarm wants a credential: unless ALARM_AUTH_TOKENS, ALARM_HMAC_SECRETS or
-ALARM_AUTH_REQUIRED is set, a fresh token is generated (shown in the sample curl as ?token=…).
 It prints the URLs and a sample curl, then logs each request until Ctrl-C.
+
+Split in two, N function processes share one set of emulators (and, with IDEMPOTENCY_STORE=redis and
+REDIS_URL, one Redis), as N FC instances do:
+  --emulators-only  only the emulators, seeded as above; always prints one JSON line on stdout
+                    (endpoints, the STS credentials they accept, the notifier secrets, the app and its
+                    change order, and alarmToken) — save it to a file; their /__admin/ routes stay open
+  --functions-only  only the functions, configured against the emulators in --emulators <file>; the
+                    store and everything else as the environment says. The alarm function takes the
+                    file's alarmToken (x-sae-rollback-token or ?token=) unless ALARM_AUTH_TOKENS,
+                    ALARM_HMAC_SECRETS or ALARM_AUTH_REQUIRED is set, which then decide
 
 Options:
   --port <n>     the functions' port (default 9000); the emulators take the next five (SAE n+1,
                  MNS n+2, DingTalk n+3, webhook n+4, CloudMonitor n+5); 0 puts everything on free ports
   --app <appId>  the demo app (default ${DEV_APP_ID}, the app of
-                 test/fixtures/events/cloudmonitor-form.json)
+                 test/fixtures/events/cloudmonitor-form.json); not with --functions-only (the file says)
   --json         print the URLs and IDs as one JSON line instead of the banner (for scripts)
+  --emulators-only, --functions-only, --emulators <file>   see above
   -h, --help     this text
 
-Exit status: 0 stopped by Ctrl-C/SIGTERM; 64 wrong arguments; 69 a port is taken;
+Exit status: 0 stopped by Ctrl-C/SIGTERM; 64 wrong arguments; 66 the --emulators file cannot be read
+             or is not what --emulators-only printed; 69 a port is taken;
              78 invalid configuration in the environment.`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  app: { type: 'string' },
+  json: { type: 'boolean' },
+  'emulators-only': { type: 'boolean' },
+  'functions-only': { type: 'boolean' },
+  emulators: { type: 'string' },
+} as const;
 
 export const devCommand: Command = {
   name: 'dev',
   summary: 'run the emulators and serve every function over HTTP like FC (curl-able), with a demo app',
   help,
   async run(args: string[], io: Io): Promise<number> {
-    const p = parseCommandArgs(
-      'dev',
-      args,
-      { port: { type: 'string' }, app: { type: 'string' }, json: { type: 'boolean' } },
-      io,
-      help,
-    );
+    const p = parseCommandArgs('dev', args, OPTIONS, io, help);
     if (!p.ok) return p.code;
-    if (p.positionals.length > 0) return usageError('dev', io, 'takes no arguments').code;
-    const port = Number(p.values.port ?? '9000');
-    if (!Number.isInteger(port) || port < 0 || port > 65_530)
-      return usageError('dev', io, '--port must be 0–65530').code;
-    const app = appIdSchema.safeParse(p.values.app ?? DEV_APP_ID);
-    if (!app.success) return usageError('dev', io, app.error.issues[0]?.message ?? 'invalid app ID').code;
-    const at = (i: number) => (port === 0 ? 0 : port + i);
+    const v = p.values;
+    const bad = (m: string) => usageError('dev', io, m).code;
+    if (p.positionals.length > 0) return bad('takes no arguments');
+    if (v['emulators-only'] && v['functions-only'])
+      return bad('--emulators-only and --functions-only exclude each other (run two processes)');
+    if (v['functions-only'] && v.emulators === undefined)
+      return bad('--functions-only needs --emulators <file> (what --emulators-only printed)');
+    if (v.emulators !== undefined && !v['functions-only'])
+      return bad('--emulators goes with --functions-only');
+    if (v['functions-only'] && v.app !== undefined)
+      return bad('--app is the --emulators file’s with --functions-only');
+    const port = Number(v.port ?? '9000');
+    if (!Number.isInteger(port) || port < 0 || port > 65_530) return bad('--port must be 0–65530');
+    const app = appIdSchema.safeParse(v.app ?? DEV_APP_ID);
+    if (!app.success) return bad(app.error.issues[0]?.message ?? 'invalid app ID');
 
     const closers: Array<() => Promise<void>> = [];
     try {
-      const sae = await startSaeEmulator({ port: at(1), credentials: [DEV_STS] });
-      closers.push(() => sae.close());
-      const mns = await startMnsEmulator({ port: at(2), credentials: [DEV_STS], topics: [TOPIC] });
-      closers.push(() => mns.close());
-      const dingtalk = await startDingTalkEmulator({ port: at(3), robots: [ROBOT] });
-      closers.push(() => dingtalk.close());
-      const webhook = await startWebhookEmulator({ port: at(4), secrets: [WEBHOOK_SECRET] });
-      closers.push(() => webhook.close());
-      const cms = await startCmsEmulator({ port: at(5), credentials: [DEV_STS] });
-      closers.push(() => cms.close());
-
-      sae.seedApp({ appId: app.data, appName: 'checkout', versions: ['v41', 'v42'] });
-      const changeOrderId = sae.startChangeOrder({
-        appId: app.data,
-        toVersion: 'v43',
-        status: 1,
-        subStatus: 1,
-        batchCount: 3,
-        description: 'deploy v43 (sae-rollback dev)',
-      });
-
-      const alarmToken = devAlarmToken();
-      // The functions read their configuration at import, as on an FC cold start.
-      Object.assign(process.env, {
-        SAE_REGION: 'cn-hangzhou',
-        SAE_ENDPOINT: sae.endpoint,
-        SAE_PROTOCOL: 'http',
-        MNS_ENDPOINT: mns.url,
-        MNS_TOPIC: TOPIC,
-        DINGTALK_ENDPOINT: dingtalk.sendUrl,
-        DINGTALK_ACCESS_TOKEN: ROBOT.accessToken,
-        DINGTALK_SECRET: ROBOT.secret,
-        WEBHOOK_URL: `${webhook.url}/hooks/sae-rollback`,
-        WEBHOOK_SECRET,
-        CMS_ENDPOINT: cms.endpoint,
-        CMS_PROTOCOL: 'http',
-        WATCH_APP_IDS: process.env.WATCH_APP_IDS ?? app.data,
-        IDEMPOTENCY_STORE: process.env.IDEMPOTENCY_STORE ?? 'memory',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        ...(alarmToken.generated ? { ALARM_AUTH_TOKENS: alarmToken.token } : {}),
-      });
-      const functions: DevFunction[] = [];
-      for (const name of listFunctions()) {
-        functions.push({
-          name,
-          functionName: `sae-rollback-${name}`,
-          kind: HTTP_FUNCTIONS.has(name) ? 'http' : 'event',
-          handler: await loadHandler(name),
-        });
+      if (v['emulators-only']) {
+        const emu = await startDevEmulators({ port, appId: app.data });
+        closers.push(emu.close);
+        // Always JSON: this mode's output is meant to be saved and read back by --functions-only.
+        io.stdout(`${JSON.stringify(emu.info)}\n`);
+        io.stderr(
+          'sae-rollback dev: emulators only (Ctrl-C stops); save the JSON line on stdout to a file and run\n' +
+            '  sae-rollback dev --functions-only --emulators <file>\n',
+        );
+      } else if (v['functions-only']) {
+        const file = v.emulators ?? '';
+        const emulators = await readEmulatorsFile(file, io);
+        if (typeof emulators === 'number') return emulators;
+        closers.push(await serveFunctions(emulators, { port, json: v.json === true, file }, io));
+      } else {
+        const emu = await startDevEmulators({ port, appId: app.data });
+        closers.push(emu.close);
+        closers.unshift(await serveFunctions(emu.info, { port, json: v.json === true }, io));
       }
-      const server = await startDevServer({
-        functions,
-        port: at(0),
-        credentials: DEV_STS,
-        onRequest: (r) =>
-          io.stderr(
-            `${r.method} ${r.path} → ${r.status}${r.errorType ? ` (${r.errorType})` : ''} ${r.ms} ms\n`,
-          ),
-      });
-      closers.unshift(() => server.close());
-
-      const info = {
-        functions: server.urls,
-        emulators: { sae: sae.url, mns: mns.url, dingtalk: dingtalk.url, webhook: webhook.url, cms: cms.url },
-        appId: app.data,
-        changeOrderId,
-        alarmToken: alarmToken.token,
-      };
-      io.stdout(p.values.json ? `${JSON.stringify(info)}\n` : banner(info));
       await (io.untilStopped ?? (() => new Promise<void>(() => undefined)))();
       io.stderr('sae-rollback dev: stopping\n');
       return EXIT.ok;
@@ -161,53 +118,20 @@ export const devCommand: Command = {
   },
 };
 
-/**
- * The token for the sample curl: the first of ALARM_AUTH_TOKENS when the caller configured auth, else a
- * fresh one the dev server sets (so `sae-rollback dev` works out of the box and stays closed to others).
- */
-function devAlarmToken(): { token: string; generated: boolean } {
-  const configured = ['ALARM_AUTH_TOKENS', 'ALARM_HMAC_SECRETS', 'ALARM_AUTH_REQUIRED'].some(
-    (k) => process.env[k],
+/** The `--emulators` file, parsed; or the exit code after saying what is wrong with it. */
+async function readEmulatorsFile(path: string, io: Io) {
+  let json: unknown;
+  try {
+    json = JSON.parse((await io.readFile(path)).toString('utf8'));
+  } catch (err) {
+    io.stderr(`sae-rollback dev: --emulators ${path}: ${(err as Error).message}\n`);
+    return EXIT.noInput;
+  }
+  const parsed = devEmulatorsSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  io.stderr(
+    `sae-rollback dev: --emulators ${path} is not what --emulators-only prints: ${issue?.path.join('.') || '(top)'}: ${issue?.message}\n`,
   );
-  const first = process.env.ALARM_AUTH_TOKENS?.split(',')[0]?.trim() ?? '';
-  if (configured) return { token: first, generated: false };
-  return { token: `dev-${randomBytes(12).toString('hex')}`, generated: true };
-}
-
-function banner(info: {
-  functions: Readonly<Record<string, string>>;
-  emulators: Record<string, string>;
-  appId: string;
-  changeOrderId: string;
-  alarmToken: string;
-}): string {
-  const alarm = `${info.functions.alarm ?? ''}${info.alarmToken ? `?token=${info.alarmToken}` : ''}`;
-  const form = [
-    'alertName=checkout%205xx%20ratio',
-    'alertState=ALERT',
-    'namespace=acs_serverless',
-    'metricName=http_status_5xx_ratio',
-    'triggerLevel=CRITICAL',
-    'curValue=7.5',
-    `dimensions=%7BappId%3D${info.appId}%7D`,
-    `timestamp=${Math.floor(Date.now() / 1000)}`,
-  ].join('&');
-  return [
-    'sae-rollback dev — functions served like FC, emulators on 127.0.0.1 (Ctrl-C stops)',
-    '',
-    'Functions:',
-    ...Object.entries(info.functions).map(([n, u]) => `  ${n.padEnd(10)} ${u}`),
-    'Emulators:',
-    ...Object.entries(info.emulators).map(([n, u]) => `  ${n.padEnd(10)} ${u}`),
-    '',
-    `Demo app "checkout" ${info.appId} is deploying v43 in change order ${info.changeOrderId}.`,
-    '',
-    'Send a CloudMonitor alarm callback (aborts that change order):',
-    `  curl -sS -X POST '${alarm}' -H 'Content-Type: application/x-www-form-urlencoded' --data '${form}'`,
-    'or a direct request to the consumer:',
-    `  curl -sS -X POST '${info.functions.consumer ?? ''}' --data '{"ChangeOrderId":"${info.changeOrderId}"}'`,
-    `See the change order: curl -sS '${info.emulators.sae}/__admin/state'`,
-    `and the published outcomes: curl -sS '${info.emulators.mns}/__admin/messages'`,
-    '',
-  ].join('\n');
+  return EXIT.noInput;
 }

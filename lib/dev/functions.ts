@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import type { FcContext } from '../fc/context.js';
+import type { DevFunction } from './server.js';
 
 /** An FC handler as the functions export it: `(event: Buffer, context) => Promise<result>`. */
 export type FcHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
@@ -29,4 +30,18 @@ export async function loadHandler(name: string): Promise<FcHandler> {
   const mod = (await import(new URL(`${name}.ts`, FUNCTIONS_DIR).href)) as { handler?: unknown };
   if (typeof mod.handler !== 'function') throw new TypeError(`functions/${name}.ts exports no handler`);
   return mod.handler as FcHandler;
+}
+
+/** Every function with its kind, loaded for the dev server (set the environment first). */
+export async function loadDevFunctions(): Promise<DevFunction[]> {
+  const functions: DevFunction[] = [];
+  for (const name of listFunctions()) {
+    functions.push({
+      name,
+      functionName: `sae-rollback-${name}`,
+      kind: HTTP_FUNCTIONS.has(name) ? 'http' : 'event',
+      handler: await loadHandler(name),
+    });
+  }
+  return functions;
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,4 +55,52 @@ export function freshFixturePath(name: string): string {
   const file = join(dir, name);
   writeFileSync(file, freshFixture(name));
   return file;
+}
+
+/** A long-running CLI process (`dev`), with what it wrote to stderr so far. */
+export interface Spawned<T> {
+  child: ChildProcess;
+  /** The first JSON line it printed on stdout. */
+  info: T;
+  stderr(): string;
+}
+
+/**
+ * Spawns `node bin/sae-rollback.mjs <args>` with only `env` (plus PATH, HOME and LOG_LEVEL=error) and
+ * resolves with the first stdout line that parses as a JSON object; rejects if it exits first.
+ */
+export function spawnCli<T>(args: string[], env: Record<string, string> = {}): Promise<Spawned<T>> {
+  const child = spawn('node', ['bin/sae-rollback.mjs', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`sae-rollback ${args.join(' ')} exited with ${code}: ${err}`)),
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ child, info: JSON.parse(line) as T, stderr: () => err });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves with the exit code (null if killed). */
+export async function stopChild(child: ChildProcess, graceMs = 3_000): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
