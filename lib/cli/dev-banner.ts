@@ -6,13 +6,13 @@ export interface DevBannerInfo {
   emulators: Record<string, string>;
   appId: string;
   changeOrderId: string;
-  /** The token the alarm function takes (`--functions-only`); none when the trigger is open or env-configured. */
+  /** The token the alarm function takes; none when the trigger is open or configured without tokens. */
   alarmToken?: string;
 }
 
 /** The banner of `dev` and `dev --functions-only`: URLs, the demo app, sample curls. */
 export function devBanner(title: string, info: DevBannerInfo): string {
-  const alarm = info.functions.alarm ?? '';
+  const alarm = `${info.functions.alarm ?? ''}${info.alarmToken ? `?token=${info.alarmToken}` : ''}`;
   const form = [
     'alertName=checkout%205xx%20ratio',
     'alertState=ALERT',
@@ -23,7 +23,6 @@ export function devBanner(title: string, info: DevBannerInfo): string {
     `dimensions=%7BappId%3D${info.appId}%7D`,
     `timestamp=${Math.floor(Date.now() / 1000)}`,
   ].join('&');
-  const token = info.alarmToken ? ` -H '${TOKEN_HEADER}: ${info.alarmToken}'` : '';
   return [
     title,
     '',
@@ -38,7 +37,7 @@ export function devBanner(title: string, info: DevBannerInfo): string {
       : []),
     '',
     'Send a CloudMonitor alarm callback (aborts that change order):',
-    `  curl -sS -X POST '${alarm}'${token} -H 'Content-Type: application/x-www-form-urlencoded' --data '${form}'`,
+    `  curl -sS -X POST '${alarm}' -H 'Content-Type: application/x-www-form-urlencoded' --data '${form}'`,
     'or a direct request to the consumer:',
     `  curl -sS -X POST '${info.functions.consumer ?? ''}' --data '{"ChangeOrderId":"${info.changeOrderId}"}'`,
     `See the change order: curl -sS '${info.emulators.sae}/__admin/state'`,

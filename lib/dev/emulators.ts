@@ -75,7 +75,7 @@ export async function startDevEmulators(opts: StartDevEmulatorsOptions): Promise
       dingtalk: { sendUrl: dingtalk.sendUrl, ...ROBOT },
       webhook: { url: `${webhook.url}/hooks/sae-rollback`, secret: WEBHOOK_SECRET },
       // One token for every function process of this run, as every FC instance shares one environment.
-      alarmToken: randomBytes(24).toString('base64url'),
+      alarmToken: `dev-${randomBytes(12).toString('hex')}`,
       appId: opts.appId,
       changeOrderId,
     };
