@@ -26,7 +26,11 @@ const rule = (parse(rulesYaml) as { groups: Array<{ rules: Rule[] }> }).groups[0
 const APP = rule.labels.sae_app_id;
 
 /** Installed by .ci/run (Debian's prometheus and prometheus-alertmanager packages). */
-const has = (tool: string) => spawnSync(tool, ['--version']).status === 0;
+/** The tool, or a clear failure: `.ci/run` installs it (Debian's prometheus / prometheus-alertmanager). */
+const need = (tool: string, pkg: string) => {
+  if (spawnSync(tool, ['--version']).status !== 0)
+    throw new Error(`${tool} not found: run .ci/run, or apt-get install -y ${pkg}`);
+};
 
 describe("README's ARMS / Prometheus alert rule", () => {
   it('names the app under a default label, with severity, summary and description', () => {
@@ -49,7 +53,8 @@ describe("README's ARMS / Prometheus alert rule", () => {
     });
   });
 
-  it.runIf(has('promtool'))('fires on a 9 % 5xx ratio and not on a healthy one (promtool test rules)', () => {
+  it('fires on a 9 % 5xx ratio and not on a healthy one (promtool test rules)', () => {
+    need('promtool', 'prometheus');
     const dir = mkdtempSync(join(tmpdir(), 'sae-rollback-rules-'));
     writeFileSync(join(dir, 'rules.yml'), rulesYaml);
     const series = (errorsPerMin: number) => [
@@ -93,7 +98,8 @@ describe("README's ARMS / Prometheus alert rule", () => {
     expect(run.status).toBe(0);
   });
 
-  it.runIf(has('amtool'))('routes to a webhook that sends every alert (amtool check-config)', () => {
+  it('routes to a webhook that sends every alert (amtool check-config)', () => {
+    need('amtool', 'prometheus-alertmanager');
     const dir = mkdtempSync(join(tmpdir(), 'sae-rollback-am-'));
     const yaml = readmeBlock('alertmanager.yml');
     writeFileSync(join(dir, 'alertmanager.yml'), yaml);
