@@ -22,6 +22,7 @@ import {
   runningCondition,
 } from './conditions.js';
 import { alarmingSince, waitingSince } from './first-seen.js';
+import { sweepOrphans } from './orphans.js';
 import type { Dispatch, Finding, GuardReport, GuardSettings, WatchedApp } from './types.js';
 import { watchList } from './watch-list.js';
 
@@ -89,10 +90,10 @@ export class Guard {
       nextCursor: 0,
       busy: false,
       retry: false,
+      orphans: [],
       errors: [],
     };
     const s = this.#o.settings;
-    if (s.watchAppIds.length === 0 && s.watchNamespaceIds.length === 0) return report;
     const now = this.#clock.now();
     const me = randomUUID();
     const leaseMs = Math.max(5_000, (inv.deadline ?? now + 60_000) - now);
@@ -101,7 +102,10 @@ export class Guard {
       return report;
     }
     try {
-      await this.#run(report, inv, now);
+      const swept = await sweepOrphans({ store: this.#o.store, dispatch: this.#o.dispatch, now, inv });
+      report.orphans = swept.orphans;
+      report.errors.push(...swept.errors);
+      if (s.watchAppIds.length > 0 || s.watchNamespaceIds.length > 0) await this.#run(report, inv, now);
     } catch (err) {
       report.errors.push(String((err as Error)?.message ?? err));
     } finally {
@@ -119,6 +123,7 @@ export class Guard {
         outcome: f.outcome,
       })),
       skipped: report.skipped.length,
+      orphans: report.orphans,
       complete: report.complete,
       errors: report.errors,
     });

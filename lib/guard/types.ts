@@ -1,5 +1,6 @@
 import type { Alarm, OutcomeKind } from '../rollback/outcome.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
+import type { Orphan } from './orphans.js';
 
 /** Why the guard hands an app's change order to the core. */
 export const GUARD_CONDITIONS = [
@@ -82,6 +83,8 @@ export interface GuardReport {
   /** Another run held the guard's lease: this one did nothing. */
   busy: boolean;
   retry: boolean;
+  /** Change orders whose holder died, finished by this run through the normal path (lib/guard/orphans.ts). */
+  orphans: Orphan[];
   /** Problems that cut the run short or left a part out (budget, CloudMonitor down, …). */
   errors: string[];
 }

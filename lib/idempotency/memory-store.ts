@@ -27,6 +27,7 @@ export class MemoryStore implements Store {
   readonly #values = new Map<string, Expiring>();
   readonly #slots = new Map<string, Map<string, number>>();
   readonly #toggles = new Map<string, Toggle>();
+  readonly #indexes = new Map<string, Map<string, string>>();
   readonly #clock: Clock;
 
   constructor(opts: { clock?: Clock } = {}) {
@@ -139,6 +140,20 @@ export class MemoryStore implements Store {
     if (live && live.last !== state) changes.push(now);
     this.#toggles.set(key, { last: state, changes, expiresAt: now + windowMs });
     return changes.length;
+  }
+
+  async indexSet(key: string, member: string, value: string): Promise<void> {
+    const index = this.#indexes.get(key) ?? new Map<string, string>();
+    index.set(member, value);
+    this.#indexes.set(key, index);
+  }
+
+  async indexDelete(key: string, member: string): Promise<void> {
+    this.#indexes.get(key)?.delete(member);
+  }
+
+  async indexList(key: string, limit: number): Promise<Array<{ member: string; value: string }>> {
+    return [...(this.#indexes.get(key) ?? [])].slice(0, limit).map(([member, value]) => ({ member, value }));
   }
 
   /** For tests and the demo: number of live idempotency keys. */

@@ -191,6 +191,22 @@ export class RedisStore implements Store {
     return Number(n);
   }
 
+  async indexSet(key: string, member: string, value: string): Promise<void> {
+    await this.#redis.hset(this.#k(key), member, value);
+  }
+
+  async indexDelete(key: string, member: string): Promise<void> {
+    await this.#redis.hdel(this.#k(key), member);
+  }
+
+  async indexList(key: string, limit: number): Promise<Array<{ member: string; value: string }>> {
+    const [, flat] = await this.#redis.hscan(this.#k(key), '0', 'COUNT', Math.max(1, limit));
+    const out: Array<{ member: string; value: string }> = [];
+    for (let i = 0; i + 1 < flat.length && out.length < limit; i += 2)
+      out.push({ member: flat[i] ?? '', value: flat[i + 1] ?? '' });
+    return out;
+  }
+
   async close(): Promise<void> {
     if (this.#owns) await this.#redis.quit();
   }

@@ -52,6 +52,11 @@ export interface SharedState {
    * times it changed state within the last `windowMs`, this change included.
    */
   recordState(key: string, state: string, windowMs: number): Promise<number>;
+  /** A small shared index (one hash): sets `member` to `value`. Entries live until deleted. */
+  indexSet(key: string, member: string, value: string): Promise<void>;
+  indexDelete(key: string, member: string): Promise<void>;
+  /** Up to `limit` entries of the index, in no particular order. */
+  indexList(key: string, limit: number): Promise<Array<{ member: string; value: string }>>;
 }
 
 export interface Store extends SharedState {

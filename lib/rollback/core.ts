@@ -34,6 +34,7 @@ import {
   typeKey,
 } from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
+import { clearPending, notePending } from './pending.js';
 import {
   changeOrderRefusal,
   DEFAULT_RELEASE_RULES,
@@ -230,7 +231,8 @@ export class RollbackCore {
     const refusal = await this.#admitRequest(req, inv, x);
     if (refusal) return refusal;
     // Stale evidence (a backlog, a repeat of an old alert) is refused before any SAE call.
-    const stale = staleAlarmRefusal(req.alarm, this.#clock.now(), this.#rules);
+    // Judged at receipt: a request the orphan sweep finishes later was fresh when it arrived.
+    const stale = staleAlarmRefusal(req.alarm, req.receivedAt, this.#rules);
     if (stale) {
       const target = req.changeOrderId ?? `app:${req.appId ?? '-'}`;
       const outcome = finish({
@@ -323,7 +325,15 @@ export class RollbackCore {
       }
       claim = await this.#store.claim(key, claimMs);
       if (claim.status === 'completed') return this.#duplicate(req, inv, trace, changeOrderId, claim.record);
-      if (claim.status === 'claimed') break;
+      if (claim.status === 'claimed') {
+        await notePending(this.#store, changeOrderId, {
+          storeKey: key,
+          claimedAt: now,
+          claimExpiresAt: now + claimMs,
+          request: req,
+        });
+        break;
+      }
       if (Date.now() >= waitUntil) return this.#inProgress(x, changeOrderId, claim.expiresAt);
       await sleep(Math.min(IN_PROGRESS_POLL_MS, Math.max(1, waitUntil - Date.now())));
     }
@@ -339,6 +349,7 @@ export class RollbackCore {
       }
       if (x.note) {
         await this.#store.release(key, claim.token);
+        await clearPending(this.#store, changeOrderId);
         return await this.#noted(req, inv, x, x.note.key, outcome, x.note.ttlMs);
       }
       // Dry-run records have keys of their own: they last as long as the mode (and a real one).
@@ -352,6 +363,7 @@ export class RollbackCore {
           : this.#failureRetentionMs;
       if (x.started) await this.#rememberStarted(x.started, outcome);
       const stored = await this.#store.complete(key, claim.token, outcome, ttl);
+      await clearPending(this.#store, changeOrderId);
       // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
       return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
     } catch {

@@ -110,6 +110,9 @@ describe('ResolutionCache over Redis (single flight across instances)', () => {
       takeSlot: (k, m, c, w) => store.takeSlot(k, m, c, w),
       releaseSlot: (k, m) => store.releaseSlot(k, m),
       recordState: (k, s, w) => store.recordState(k, s, w),
+      indexSet: (k, m, v) => store.indexSet(k, m, v),
+      indexDelete: (k, m) => store.indexDelete(k, m),
+      indexList: (k, l) => store.indexList(k, l),
     };
     let lookups = 0;
     const cache = new ResolutionCache({ store: racy, ttlMs: 5_000 });

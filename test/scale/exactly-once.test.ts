@@ -194,6 +194,51 @@ describe('exactly once across 4 OS processes sharing Redis', () => {
     60_000,
   );
 
+  it.each([
+    ['before the abort', 'DescribeChangeOrder'],
+    ['during the abort', 'AbortAndRollbackChangeOrder'],
+  ])(
+    'a holder SIGKILLed %s and never redelivered: the orphan sweep of the guard finishes it and publishes once',
+    async (_, held) => {
+      const { co } = newApp();
+      sae.clearCalls();
+      const published = mns.messages(TOPIC).length;
+      const env = envFor('orphan');
+      const rt = localRuntime(env);
+      try {
+        sae.injectFault({ kind: 'latency', ms: 1_500, action: held });
+        const [victim] = await startWorkers([
+          input(env, [{ changeOrderId: co, alarm: { source: 'direct' } }], 1),
+        ]);
+        if (!victim) throw new Error('no worker');
+        go([victim]);
+        await until(() => sae.callsTo(held).length > 0, 10_000, `the held ${held}`);
+        victim.child.kill('SIGKILL');
+        await until(
+          async () => (await redis.exists(env.REDIS_KEY_PREFIX + changeOrderKey(co))) === 0,
+          10_000,
+          'the dead claim to expire',
+        );
+        await until(() => sae.calls.every((c) => c.status !== 0), 5_000, 'the held call to be answered');
+
+        const report = await rt.guard.run({ deadline: Date.now() + 10_000 });
+
+        expect(report.orphans).toMatchObject([{ changeOrderId: co, outcome: 'aborted' }]);
+        expect(sae.callsTo('AbortAndRollbackChangeOrder').filter((c) => c.status === 200)).toHaveLength(1);
+        expect(sae.getChangeOrder(co)?.status).toBe(6);
+        const ours = mns
+          .messages(TOPIC)
+          .slice(published)
+          .map((m) => JSON.parse(m.body) as { changeOrderId?: string; outcome: string });
+        expect(ours.filter((m) => m.changeOrderId === co).map((m) => m.outcome)).toEqual(['aborted']);
+        expect((await rt.guard.run({ deadline: Date.now() + 10_000 })).orphans).toEqual([]);
+      } finally {
+        await rt.store.close?.();
+      }
+    },
+    60_000,
+  );
+
   it('storm: 1,000 alarms for 10 apps → exactly 10 aborts, never more calls per window than the budget', async () => {
     const apps = Array.from({ length: 10 }, () => newApp());
     sae.clearCalls();
