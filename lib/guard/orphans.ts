@@ -1,6 +1,6 @@
 import type { Store } from '../idempotency/store.js';
-import { clearPending, PENDING_INDEX, type PendingEntry, pendingSchema } from '../rollback/pending.js';
 import type { Alarm } from '../rollback/outcome.js';
+import { clearPending, PENDING_INDEX, type PendingEntry, pendingSchema } from '../rollback/pending.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 import type { Dispatch, DispatchResult } from './types.js';
 
