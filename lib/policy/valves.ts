@@ -85,7 +85,7 @@ export class Valves {
         reason: `The alarm changed state ${p.changes} times within ${minutes(s.flapWindowMs)}; a flapping alarm is not trusted to roll back. Fix the alarm's threshold or roll back by hand.`,
       };
     }
-    const cooldownKey = `sae-rollback:valve:cooldown:${p.appId}`;
+    const cooldownKey = cooldownKeyOf(p.appId);
     let cooled = false;
     if (s.cooldownMs > 0) {
       if (!(await this.#store.lease(cooldownKey, p.changeOrderId, s.cooldownMs))) {
@@ -133,4 +133,9 @@ export function alarmKey(s: AlarmSubject): string | undefined {
 
 function minutes(ms: number): string {
   return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The cool-down's lease: held for the cool-down by the change order whose rollback started it. */
+export function cooldownKeyOf(appId: string): string {
+  return `sae-rollback:valve:cooldown:${appId}`;
 }

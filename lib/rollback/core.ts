@@ -5,7 +5,7 @@ import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-
 import { type ClaimResult, type CompletedRecord, changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
 import type { Policy, Verdict } from '../policy/policy.js';
-import type { Valves } from '../policy/valves.js';
+import { cooldownKeyOf, type Valves } from '../policy/valves.js';
 import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
@@ -83,6 +83,8 @@ export interface RollbackCoreOptions {
 }
 
 const IN_PROGRESS_POLL_MS = 100;
+/** Outcomes that acted on the app (what the cool-down remembers). */
+const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the policy and the bake window need inside one decision. */
@@ -255,6 +257,13 @@ export class RollbackCore {
           }),
         );
       }
+      // Storm discipline: an app we rolled back within its cool-down is answered from the store — the
+      // change order we handled — with no SAE look-up, for the whole cool-down (the valve would refuse
+      // a second rollback anyway), so duplicates never spend the budget a new release needs.
+      const handled = this.#valves ? await this.#store.getValue(cooldownKeyOf(appId)) : undefined;
+      const handledRecord = handled ? await this.#store.get(this.#key(handled)) : undefined;
+      if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome))
+        return this.#duplicate(req, inv, trace, handled, handledRecord);
       let status: ApplicationStatus;
       try {
         const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
@@ -262,17 +271,20 @@ export class RollbackCore {
           ? (await this.#cache.resolve(appId, lookup, x.workUntil)).status
           : await lookup();
       } catch (err) {
+        // A look-up that never happened (another delivery is at it, or no budget token in time) is
+        // answered "retry" and not published: in a storm it is most likely a duplicate, and its
+        // redelivery will say what happened.
         if (err instanceof ResolutionBusyError) {
-          return fresh(
-            finish({
-              outcome: 'failed-retryable',
-              summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
-              reason: err.message,
-            }),
-          );
+          const outcome = finish({
+            outcome: 'failed-retryable',
+            summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
+            reason: err.message,
+          });
+          return { outcome, retry: true };
         }
         if (!(err instanceof SaeError)) throw err;
-        return fresh(finish(failure(err, `resolving the running change order of app ${appId}`)));
+        const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
+        return err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome);
       }
       if (!status.lastChangeOrderId) {
         return fresh(
