@@ -28,6 +28,7 @@ export interface SweepOptions {
 }
 
 const LISTED = 200;
+const PUBLISH_GRACE_MS = 60_000;
 
 /**
  * Orphans are finished by the system, not by luck: every claim whose holder died (its claim expired
@@ -49,11 +50,15 @@ export async function sweepOrphans(o: SweepOptions): Promise<{ orphans: Orphan[]
       errors.push(`orphan journal entry for ${member} is unreadable; dropped`);
       continue;
     }
-    if (await o.store.get(entry.storeKey)) {
-      await clearPending(o.store, member); // finished; its holder died before clearing the entry
+    const record = await o.store.get(entry.storeKey);
+    if (record?.notified) {
+      await clearPending(o.store, member); // finished and told; its holder died before clearing the entry
       continue;
     }
-    if (entry.claimExpiresAt > o.now) continue; // a live holder is still at it
+    // Decided but not (yet) published: the holder may still be publishing under its lease; once that
+    // is surely over, the duplicate path re-sends on the channels that did not take it.
+    if (record && o.now - record.completedAt < PUBLISH_GRACE_MS) continue;
+    if (!record && entry.claimExpiresAt > o.now) continue; // a live holder is still at it
     const base = {
       changeOrderId: member,
       ...(entry.request.appId ? { appId: entry.request.appId } : {}),

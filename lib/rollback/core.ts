@@ -374,8 +374,8 @@ export class RollbackCore {
           ? this.#retentionMs
           : this.#failureRetentionMs;
       if (x.started) await this.#rememberStarted(x.started, outcome);
+      // The journal entry stays until the outcome is published (lib/rollback/process.ts).
       const stored = await this.#store.complete(key, claim.token, outcome, ttl);
-      await clearPending(this.#store, changeOrderId);
       // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
       return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
     } catch {

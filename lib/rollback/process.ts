@@ -4,6 +4,7 @@ import { type Logger, maskSecrets } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Decision, RollbackCore } from './core.js';
 import type { Outcome } from './outcome.js';
+import { clearPending } from './pending.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
 export interface Publication {
@@ -59,8 +60,11 @@ export async function processRequest(
   const pending = record?.notified ? [] : deps.notifiers.filter((n) => !already.has(n.channel));
   const publications =
     toPublish && mine && pending.length > 0 ? await publishAll(pending, toPublish, publishBy) : [];
-  if (decision.publish && decision.storeKey && mine && pending.length > 0) {
+  if (decision.publish && decision.storeKey && mine) {
     await recordDeliveries(deps, decision.storeKey, publications, pending.length);
+    // Published everywhere: nothing is left for the orphan sweep (lib/guard/orphans.ts) to finish.
+    const co = decision.publish.changeOrderId;
+    if (co && publications.every((p) => p.ok)) await clearPending(deps.store, co);
   }
   if (lease && mine) await deps.store.unlease(lease, holder).catch(() => false);
   const publishRetry = publications.some((p) => !p.ok && p.retryable !== false);

@@ -79,4 +79,22 @@ describe('the orphan sweep: claims whose holder died are finished by the guard',
     expect(await s.rt.store.indexList(PENDING_INDEX, 10)).toEqual([]);
     expect(s.published()).toHaveLength(1);
   });
+  it('decided but never published (the platform gave up): the sweep publishes the stored outcome, once', async () => {
+    s = await startGuardStack();
+    const { co } = await app();
+    s.mns.injectFault({ kind: 'status', status: 503 }); // MNS down for the one delivery there is
+    expect((await s.alarm({ ChangeOrderId: co })).outcomes[0]?.outcome).toBe('aborted');
+    s.mns.clearFaults();
+    expect(s.published()).toEqual([]);
+
+    const soon = await s.tick(); // the holder may still be publishing: left alone
+    s.clock.advance(61_000);
+    const report = await s.tick();
+    await s.tick();
+
+    expect(soon.orphans).toEqual([]);
+    expect(report.orphans).toMatchObject([{ changeOrderId: co, outcome: 'duplicate' }]);
+    expect(s.published().map((o) => [o.changeOrderId, o.outcome])).toEqual([[co, 'aborted']]);
+    expect(s.sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
+  });
 });
