@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
+import { commaSeparated } from './env-list.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
@@ -18,16 +19,7 @@ const host = z
 
 /** A comma-separated list (spaces allowed) of items matching `item`; empty or unset is the empty list. */
 const listOf = (item: RegExp, what: string) =>
-  z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .refine((xs) => xs.every((x) => item.test(x)), `must be a comma-separated list of ${what}`);
+  commaSeparated().refine((xs) => xs.every((x) => item.test(x)), `must be a comma-separated list of ${what}`);
 const appIds = listOf(/^[A-Za-z0-9-]{8,64}$/, 'SAE app IDs (8–64 letters, digits, -)');
 const namespaceIds = listOf(
   /^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/,

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { startCmsEmulator } from '../../emulators/cms/index.js';
 import { startDingTalkEmulator } from '../../emulators/dingtalk/index.js';
-import { startMnsEmulator } from '../../emulators/mns/index.js';
-import { startSaeEmulator } from '../../emulators/sae/index.js';
+import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
+import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
 import { startWebhookEmulator } from '../../emulators/webhook/index.js';
 import type { DevEmulators } from './emulators-file.js';
 
@@ -32,6 +32,9 @@ export interface StartDevEmulatorsOptions {
 
 export interface RunningDevEmulators {
   info: DevEmulators;
+  /** The SAE and MNS emulators themselves, for in-process harnesses (faults, call logs, messages). */
+  sae: SaeEmulator;
+  mns: MnsEmulator;
   /** Stops every emulator (never throws). */
   close(): Promise<void>;
 }
@@ -79,7 +82,7 @@ export async function startDevEmulators(opts: StartDevEmulatorsOptions): Promise
       appId: opts.appId,
       changeOrderId,
     };
-    return { info, close };
+    return { info, close, sae, mns };
   } catch (err) {
     await close();
     throw err;

@@ -35,12 +35,16 @@ export async function loadHandler(name: string): Promise<FcHandler> {
 /** Every function with its kind, loaded for the dev server (set the environment first). */
 export async function loadDevFunctions(): Promise<DevFunction[]> {
   const functions: DevFunction[] = [];
+  // The FC function timeout the fake context carries (default 30 s, as in s.yaml); the reliability
+  // harness shortens it so a dead holder's claim (timeout + 1 s) expires sooner.
+  const timeout = Number(process.env.DEV_FUNCTION_TIMEOUT_SECONDS);
   for (const name of listFunctions()) {
     functions.push({
       name,
       functionName: `sae-rollback-${name}`,
       kind: HTTP_FUNCTIONS.has(name) ? 'http' : 'event',
       handler: await loadHandler(name),
+      ...(Number.isInteger(timeout) && timeout > 0 ? { timeoutSeconds: timeout } : {}),
     });
   }
   return functions;

@@ -357,7 +357,10 @@ export class RollbackCore {
     try {
       if (outcome.outcome === 'failed-retryable') {
         await this.#store.release(key, claim.token);
-        return fresh(outcome);
+        // Nothing happened for want of a budget token: not published (a storm would repeat it every
+        // delivery); the redelivery — or the orphan sweep, whose journal keeps the request — says what did.
+        const starved = outcome.sae.at(-1)?.errorCode === 'Budget.Exhausted';
+        return starved ? { outcome, retry: true } : fresh(outcome);
       }
       if (x.note) {
         await this.#store.release(key, claim.token);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaSeparated } from '../env-list.js';
 import { parseSaeTime } from '../sae/time.js';
 import { type ChangeOrder, ChangeOrderStatus, describeStatus } from '../sae/types.js';
 import { duration } from './bake.js';
@@ -68,19 +69,10 @@ export const DEFAULT_RELEASE_RULES: ReleaseRules = {
   anyFiringAlarm: false,
 };
 
-const typeList = z
-  .string()
-  .default('CoDeploy')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
-  .refine(
-    (xs) => xs.length > 0 && xs.every((x) => x === '*' || (CHANGE_TYPES as readonly string[]).includes(x)),
-    `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoDeployHistroy) or *; known: ${CHANGE_TYPES.join(', ')}`,
-  );
+const typeList = commaSeparated('CoDeploy').refine(
+  (xs) => xs.length > 0 && xs.every((x) => x === '*' || (CHANGE_TYPES as readonly string[]).includes(x)),
+  `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoDeployHistroy) or *; known: ${CHANGE_TYPES.join(', ')}`,
+);
 const bool = z
   .enum(['true', 'false'])
   .default('false')

@@ -103,6 +103,17 @@ async function redeliver(rt: Runtime, req: Omit<RollbackRequest, 'receivedAt'>) 
   return r.outcome;
 }
 
+/** One worker process delivers `co`; SAE holds its `held` call; the worker is SIGKILLed meanwhile. */
+async function killHolderDuring(held: string, env: Record<string, string>, co: string): Promise<void> {
+  sae.injectFault({ kind: 'latency', ms: 1_500, action: held });
+  const [victim] = await startWorkers([input(env, [{ changeOrderId: co, alarm: { source: 'direct' } }], 1)]);
+  if (!victim) throw new Error('no worker');
+  go([victim]);
+  await until(() => sae.callsTo(held).length > 0, 10_000, `the held ${held}`);
+  victim.child.kill('SIGKILL');
+  await until(() => victim.child.exitCode !== null || victim.child.signalCode !== null, 5_000, 'the kill');
+}
+
 describe('exactly once across 4 OS processes sharing Redis', () => {
   it('200 concurrent duplicate deliveries of one alarm: 1 abort, all aborted/duplicate/in-progress', async () => {
     const { appId, co } = newApp();
@@ -153,20 +164,8 @@ describe('exactly once across 4 OS processes sharing Redis', () => {
       const env = envFor('crash');
       const rt = localRuntime({ ...env, IN_PROGRESS_WAIT_MS: '0' });
       try {
-        sae.injectFault({ kind: 'latency', ms: 1_500, action: held });
         // FC timeout 1 s: the claim lives for the remaining time plus 1 s.
-        const [victim] = await startWorkers([
-          input(env, [{ changeOrderId: co, alarm: { source: 'direct' } }], 1),
-        ]);
-        if (!victim) throw new Error('no worker');
-        go([victim]);
-        await until(() => sae.callsTo(held).length > 0, 10_000, `the held ${held}`);
-        victim.child.kill('SIGKILL');
-        await until(
-          () => victim.child.exitCode !== null || victim.child.signalCode !== null,
-          5_000,
-          'the kill',
-        );
+        await killHolderDuring(held, env, co);
         const abortsAtKill = sae.callsTo('AbortAndRollbackChangeOrder').length;
 
         // In progress is not done: the redelivery is told to come again (HTTP 503 / a thrown error).
@@ -206,14 +205,7 @@ describe('exactly once across 4 OS processes sharing Redis', () => {
       const env = envFor('orphan');
       const rt = localRuntime(env);
       try {
-        sae.injectFault({ kind: 'latency', ms: 1_500, action: held });
-        const [victim] = await startWorkers([
-          input(env, [{ changeOrderId: co, alarm: { source: 'direct' } }], 1),
-        ]);
-        if (!victim) throw new Error('no worker');
-        go([victim]);
-        await until(() => sae.callsTo(held).length > 0, 10_000, `the held ${held}`);
-        victim.child.kill('SIGKILL');
+        await killHolderDuring(held, env, co);
         await until(
           async () => (await redis.exists(env.REDIS_KEY_PREFIX + changeOrderKey(co))) === 0,
           10_000,
