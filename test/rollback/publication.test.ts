@@ -50,3 +50,28 @@ describe('one publication per stored outcome (issue 13, point 2)', () => {
     ).toEqual(['aborted']);
   });
 });
+
+describe('a refusal about the request never blocks a genuine one (issue 13, point 3)', () => {
+  let s: GuardStack | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+
+  it("an app B naming app A's change order is turned down; A's own alarm right after still aborts A", async () => {
+    s = await startGuardStack();
+    const a = newAppId('mis');
+    const b = newAppId('mis');
+    for (const appId of [a, b]) s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+    const coA = s.sae.startChangeOrder({ appId: a, toVersion: 'v3' });
+
+    const wrong = await s.alarm({ appId: b, ChangeOrderId: coA });
+    const again = await s.alarm({ appId: b, ChangeOrderId: coA });
+    const genuine = await s.alarm({ appId: a });
+
+    expect(wrong.outcomes[0]?.outcome).toBe('failed-permanent'); // the IDs disagree: never acted on
+    expect(again.outcomes[0]?.outcome).toBe('duplicate'); // the same wrong request: reported once
+    expect(genuine.outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: coA }]);
+    expect(s.sae.getChangeOrder(coA)?.status).toBe(6);
+  });
+});
