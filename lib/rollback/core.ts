@@ -760,7 +760,11 @@ export class RollbackCore {
         listAppVersions: () => x.call('ListAppVersions', () => app.listAppVersions(appId)),
         remembered: (id) => rememberedTarget(this.#store, id),
       });
-      if (!pair.ok) return x.finish({ ...base, ...uncertainTargetDraft(appId, why, pair) });
+      if (!pair.ok) {
+        // Published once while the history stays uncertain, not every FAILURE_TTL_SECONDS.
+        x.note = { key: `sae-rollback:bake-target:${changeOrderId}`, ttlMs: this.#retentionMs };
+        return x.finish({ ...base, ...uncertainTargetDraft(appId, why, pair) });
+      }
       const versionInfo = { versions: { from: pair.from.versionId, to: pair.to.versionId } };
       const move = `from version ${versionLabel(pair.from)} to ${versionLabel(pair.to)}`;
       if (this.#valves) {

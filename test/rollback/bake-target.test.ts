@@ -157,4 +157,17 @@ describe('when the history does not say for certain, nothing is done and the rea
     expect(s.mutations()).toEqual([]);
     expect(s.published()[0]?.reason).toMatch(/no earlier release/);
   });
+  it('an uncertain target is published once while the alarm repeats, not every five minutes', async () => {
+    s = await startGuardStack(ENV);
+    const appId = seeded(s, false);
+    change(s, appId, 'v3');
+
+    for (let i = 0; i < 12; i++) {
+      await s.alarm({ appId });
+      s.clock.advance(MIN);
+    }
+
+    expect(s.published().map((o) => o.outcome)).toEqual(['refused']);
+    expect(s.mutations()).toEqual([]);
+  });
 });
