@@ -61,7 +61,7 @@ export async function startDevEmulators(opts: StartDevEmulatorsOptions): Promise
     const cms = await startCmsEmulator({ port: at(5), credentials: [DEV_STS] });
     closers.push(() => cms.close());
 
-    sae.seedApp({ appId: opts.appId, appName: 'checkout', versions: ['v41', 'v42'] });
+    sae.seedApp({ appId: opts.appId, appName: 'checkout', versions: ['v41', 'v42'], history: true });
     const changeOrderId = sae.startChangeOrder({
       appId: opts.appId,
       toVersion: 'v43',
