@@ -16,15 +16,14 @@ import {
   ChangeOrderStatus,
   describeStatus,
   type SaeApi,
-  type SaeResult,
   TERMINAL_STATUSES,
 } from '../sae/types.js';
-import { type BakeVerdict, bakeEligibility, ChangeOrderFactsCache, duration, versionLabel } from './bake.js';
-import { bakeTarget, rememberedTarget, uncertainTargetDraft } from './bake-target.js';
+import { type BakeVerdict, ChangeOrderFactsCache } from './bake.js';
+import { BakeWindow } from './bake-window.js';
+import { type Call, type Ctx, type Decision, fresh } from './context.js';
 import {
   abortAmbiguous,
   abortAttemptKey,
-  awaitingApprovalDraft,
   type Draft,
   failure,
   label,
@@ -87,40 +86,6 @@ const IN_PROGRESS_POLL_MS = 100;
 const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What the policy and the bake window need inside one decision. */
-interface Ctx {
-  req: RollbackRequest;
-  sae: SaeApi;
-  app: SaeAppApi | undefined;
-  call: Call;
-  finish: (d: Draft) => Outcome;
-  trace: SaeTrace[];
-  workUntil: number;
-  /** The change order RollbackApplication started, to be remembered too (never aborted by us later). */
-  started?: string;
-  /**
-   * A decision that did nothing because of a condition that may pass (the evidence, a release not yet
-   * started): kept under the condition's own key, never the change order's, so a later decision that
-   * would act is not blocked — while repeats of the same condition are duplicates.
-   */
-  note?: { key: string; ttlMs: number };
-}
-
-type Call = <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>;
-
-/** What the core decided, and which outcome (if any) still has to be published. */
-export interface Decision {
-  outcome: Outcome;
-  /** The outcome to publish now: the fresh one, or a stored one whose publication failed earlier. */
-  publish?: Outcome;
-  /** Something may still succeed on redelivery: the platform must deliver this request again. */
-  retry?: boolean;
-  /** Store key to mark as notified once `publish` went out. */
-  storeKey?: string;
-  /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
-  delivered?: string[];
-}
-
 /**
  * The decision core: request → (resolve app → change order) → claim → inspect → abort → outcome.
  * Pure logic over the {@link SaeApi} and {@link Store} ports; never throws for SAE or input problems —
@@ -140,9 +105,9 @@ export class RollbackCore {
   readonly #marginMs: number;
   readonly #app: SaeAppApi | undefined;
   readonly #bakeWindowMs: number;
+  readonly #bake: BakeWindow;
   readonly #policy: Policy | undefined;
   readonly #directory: AppDirectory;
-  readonly #facts: ChangeOrderFactsCache;
   readonly #rules: ReleaseRules;
   readonly #inProgressWaitMs: number;
 
@@ -161,12 +126,22 @@ export class RollbackCore {
     this.#bakeWindowMs = opts.app ? (opts.bakeWindowMs ?? 0) : 0;
     this.#policy = opts.policy;
     this.#directory = opts.directory ?? new AppDirectory({ store: opts.store });
-    this.#facts = new ChangeOrderFactsCache({ store: opts.store, ttlMs: this.#retentionMs });
     this.#rules = opts.rules ?? DEFAULT_RELEASE_RULES;
     this.#inProgressWaitMs = opts.inProgressWaitMs ?? 2_000;
     const ttlMs = opts.resolutionTtlMs ?? 10_000;
     this.#cache =
       ttlMs > 0 ? new ResolutionCache({ store: opts.store, ttlMs, clock: this.#clock }) : undefined;
+    this.#bake = new BakeWindow({
+      store: this.#store,
+      clock: this.#clock,
+      windowMs: this.#bakeWindowMs,
+      retentionMs: this.#retentionMs,
+      claimMs: this.#defaultClaimMs,
+      cache: this.#cache,
+      facts: new ChangeOrderFactsCache({ store: opts.store, ttlMs: this.#retentionMs }),
+      valves: this.#valves,
+      policy: this.#policy,
+    });
   }
 
   async decide(req: RollbackRequest, inv: InvocationInfo = {}): Promise<Decision> {
@@ -301,7 +276,7 @@ export class RollbackCore {
         if (earlier) return this.#duplicate(req, inv, trace, changeOrderId, earlier);
         let verdict: BakeVerdict;
         try {
-          verdict = await this.#bakeCheck(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
+          verdict = await this.#bake.check(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
         } catch (err) {
           if (!(err instanceof SaeError)) throw err;
           return fresh(finish(failure(err, `reading the last change order of app ${appId}`)));
@@ -352,7 +327,7 @@ export class RollbackCore {
 
     const outcome =
       bake && appId
-        ? await this.#bakeAct(appId, changeOrderId, bake, changes, x)
+        ? await this.#bake.act(appId, changeOrderId, bake, changes, x)
         : await this.#act(changeOrderId, appId, sae, call, finish, changes, x);
     try {
       if (outcome.outcome === 'failed-retryable') {
@@ -376,7 +351,7 @@ export class RollbackCore {
         outcome.outcome === 'awaiting-approval'
           ? this.#retentionMs
           : this.#failureRetentionMs;
-      if (x.started) await this.#rememberStarted(x.started, outcome);
+      if (x.started) await this.#bake.rememberStarted(x.started, outcome);
       // The journal entry stays until the outcome is published (lib/rollback/process.ts).
       const stored = await this.#store.complete(key, claim.token, outcome, ttl);
       // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
@@ -565,8 +540,8 @@ export class RollbackCore {
       this.#bakeWindowMs > 0 &&
       (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
     ) {
-      const verdict = await this.#bakeCheck(appId, changeOrderId, undefined, false, x);
-      if (verdict.eligible) return this.#bakeAct(appId, changeOrderId, verdict, changes, x, appName);
+      const verdict = await this.#bake.check(appId, changeOrderId, undefined, false, x);
+      if (verdict.eligible) return this.#bake.act(appId, changeOrderId, verdict, changes, x, appName);
     }
     const base = {
       changeOrderId,
@@ -692,141 +667,6 @@ export class RollbackCore {
       );
   }
 
-  /**
-   * Whether a finished change order is one the bake window undoes now. `latestKnown`: the caller knows
-   * it is the app's latest (else DescribeApplicationStatus, cached, must say so). `statusName` (SAE's
-   * LastChangeOrderStatus) saves the look-up when it already rules the change order out.
-   */
-  async #bakeCheck(
-    appId: string,
-    changeOrderId: string,
-    statusName: string | undefined,
-    latestKnown: boolean,
-    x: Ctx,
-  ): Promise<BakeVerdict> {
-    if (this.#bakeWindowMs <= 0) return { eligible: false, why: '' };
-    if (statusName !== undefined && statusName !== 'SUCCESS' && statusName !== 'FAIL') {
-      return { eligible: false, why: '' };
-    }
-    if (!latestKnown) {
-      const lookup = () => x.call('DescribeApplicationStatus', () => x.sae.describeApplicationStatus(appId));
-      const status = this.#cache
-        ? (await this.#cache.resolve(appId, lookup, x.workUntil)).status
-        : await lookup();
-      if (status.lastChangeOrderId !== changeOrderId) {
-        return { eligible: false, why: `app ${appId} has a newer change order` };
-      }
-    }
-    const facts = await this.#facts.get(
-      appId,
-      changeOrderId,
-      (q) => x.call('ListChangeOrders', () => x.sae.listChangeOrders(q)),
-      { finished: true },
-    );
-    if (!facts) return { eligible: false, why: `SAE does not list it among the app's latest change orders` };
-    return bakeEligibility(facts, this.#clock.now(), this.#bakeWindowMs);
-  }
-
-  /**
-   * Inside the bake window: ListAppVersions → (valves, dry-run) → RollbackApplication to the version
-   * before the newest. Claimed under the finished change order's key, so a second alarm is a duplicate.
-   */
-  async #bakeAct(
-    appId: string,
-    changeOrderId: string,
-    bake: Extract<BakeVerdict, { eligible: true }>,
-    changes: number,
-    x: Ctx,
-    appName?: string,
-  ): Promise<Outcome> {
-    const base = {
-      changeOrderId,
-      appId,
-      ...(appName ? { appName } : {}),
-      changeOrderStatus: bake.facts.status,
-    };
-    const why =
-      bake.kind === 'succeeded'
-        ? `its release ${changeOrderId} succeeded ${duration(bake.ageMs)} ago, inside the ${duration(this.#bakeWindowMs)} bake window`
-        : `its single-batch release ${changeOrderId} failed ${duration(bake.ageMs)} ago, and SAE does not roll those back`;
-    const app = x.app;
-    let undo: (() => Promise<void>) | undefined;
-    try {
-      if (!app) throw new Error('no SAE application client');
-      const pair = await bakeTarget({
-        appId,
-        releaseId: changeOrderId,
-        listChangeOrders: (q) => x.call('ListChangeOrders', () => x.sae.listChangeOrders(q)),
-        listAppVersions: () => x.call('ListAppVersions', () => app.listAppVersions(appId)),
-        remembered: (id) => rememberedTarget(this.#store, id),
-      });
-      if (!pair.ok) {
-        // Published once while the history stays uncertain, not every FAILURE_TTL_SECONDS.
-        x.note = { key: `sae-rollback:bake-target:${changeOrderId}`, ttlMs: this.#retentionMs };
-        return x.finish({ ...base, ...uncertainTargetDraft(appId, why, pair) });
-      }
-      const versionInfo = { versions: { from: pair.from.versionId, to: pair.to.versionId } };
-      const move = `from version ${versionLabel(pair.from)} to ${versionLabel(pair.to)}`;
-      if (this.#valves) {
-        const admission = await this.#valves.admit({ appId, changeOrderId, changes });
-        if (!admission.ok) {
-          return x.finish({
-            ...base,
-            ...versionInfo,
-            outcome: 'suppressed',
-            valve: admission.valve,
-            summary: `Did not roll app ${appId} back ${move} (${why}): suppressed by the ${admission.valve} safety valve.`,
-            reason: admission.reason,
-          });
-        }
-        undo = admission.undo;
-      }
-      if (this.#policy?.dryRun) {
-        await undo?.();
-        return x.finish({
-          ...base,
-          ...versionInfo,
-          outcome: 'dry-run',
-          summary: `Dry run: would have rolled app ${appId} back ${move} (RollbackApplication), because ${why}. Nothing was changed.`,
-        });
-      }
-      const res = await x.call('RollbackApplication', () =>
-        app.rollbackApplication({ appId, versionId: pair.to.versionId }),
-      );
-      if (res.changeOrderId) x.started = res.changeOrderId;
-      if (res.isNeedApproval) {
-        return x.finish({
-          ...base,
-          ...versionInfo,
-          ...awaitingApprovalDraft(appId, move, why, res.changeOrderId),
-        });
-      }
-      return x.finish({
-        ...base,
-        ...versionInfo,
-        outcome: 'rolled-back-application',
-        summary: `Rolled app ${appId} back ${move}, because ${why}${res.changeOrderId ? ` (SAE change order ${res.changeOrderId})` : ''}.`,
-      });
-    } catch (err) {
-      await undo?.().catch(() => undefined);
-      return x.finish({ ...base, ...failure(err, `rolling back app ${appId}`) });
-    }
-  }
-
-  /**
-   * Remembers the change order RollbackApplication started under its own key, as already handled: a
-   * later alarm that resolves the app to it (still running, or finished) gets a duplicate, and is never
-   * taken for a bad release to abort.
-   */
-  async #rememberStarted(startedId: string, outcome: Outcome): Promise<void> {
-    const key = changeOrderKey(startedId);
-    const claim = await this.#store.claim(key, this.#defaultClaimMs);
-    if (claim.status !== 'claimed') return;
-    if (await this.#store.complete(key, claim.token, outcome, this.#retentionMs)) {
-      await this.#store.markNotified(key);
-    }
-  }
-
   #duplicate(
     req: RollbackRequest,
     inv: InvocationInfo,
@@ -871,8 +711,4 @@ export class RollbackCore {
       decidedAt: new Date(this.#clock.now()).toISOString(),
     } as Outcome;
   }
-}
-
-function fresh(outcome: Outcome): Decision {
-  return { outcome, publish: outcome };
 }

@@ -1,0 +1,44 @@
+import type { SaeAppApi } from '../sae/app-types.js';
+import type { SaeApi, SaeResult } from '../sae/types.js';
+import type { Draft } from './drafts.js';
+import type { Outcome, SaeTrace } from './outcome.js';
+import type { RollbackRequest } from './types.js';
+
+/** What the policy and the bake window need inside one decision. */
+export interface Ctx {
+  req: RollbackRequest;
+  sae: SaeApi;
+  app: SaeAppApi | undefined;
+  call: Call;
+  finish: (d: Draft) => Outcome;
+  trace: SaeTrace[];
+  workUntil: number;
+  /** The change order RollbackApplication started, to be remembered too (never aborted by us later). */
+  started?: string;
+  /**
+   * A decision that did nothing because of a condition that may pass (the evidence, a release not yet
+   * started): kept under the condition's own key, never the change order's, so a later decision that
+   * would act is not blocked — while repeats of the same condition are duplicates.
+   */
+  note?: { key: string; ttlMs: number };
+}
+
+export type Call = <T>(action: string, fn: () => Promise<SaeResult<T>>) => Promise<T>;
+
+/** What the core decided, and which outcome (if any) still has to be published. */
+export interface Decision {
+  outcome: Outcome;
+  /** The outcome to publish now: the fresh one, or a stored one whose publication failed earlier. */
+  publish?: Outcome;
+  /** Something may still succeed on redelivery: the platform must deliver this request again. */
+  retry?: boolean;
+  /** Store key to mark as notified once `publish` went out. */
+  storeKey?: string;
+  /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
+  delivered?: string[];
+}
+
+/** A decision whose outcome is published as it is. */
+export function fresh(outcome: Outcome): Decision {
+  return { outcome, publish: outcome };
+}
