@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-cache.js';
-import { type ClaimResult, type CompletedRecord, changeOrderKey, type Store } from '../idempotency/store.js';
+import { type ClaimResult, changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
 import type { Policy, Verdict } from '../policy/policy.js';
 import { cooldownKeyOf, type Valves } from '../policy/valves.js';
@@ -34,6 +33,7 @@ import {
 } from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import { clearPending, notePending } from './pending.js';
+import { buildOutcome, duplicateOf, inProgress, noted, type Stamp } from './records.js';
 import {
   changeOrderRefusal,
   DEFAULT_RELEASE_RULES,
@@ -146,7 +146,7 @@ export class RollbackCore {
 
   async decide(req: RollbackRequest, inv: InvocationInfo = {}): Promise<Decision> {
     const trace: SaeTrace[] = [];
-    const finish = (d: Draft): Outcome => this.#outcome(req, inv, trace, d);
+    const finish = (d: Draft): Outcome => buildOutcome(req, inv, trace, d, this.#stamp());
     const call: Call = async (action, fn) => {
       try {
         const res = await fn();
@@ -216,7 +216,14 @@ export class RollbackCore {
         ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
         ...releaseRefusalDraft(stale),
       });
-      return this.#noted(req, inv, x, evidenceKey(target, req.alarm), outcome, this.#retentionMs);
+      return noted(
+        this.#store,
+        this.#defaultClaimMs,
+        x,
+        evidenceKey(target, req.alarm),
+        outcome,
+        this.#retentionMs,
+      );
     }
     let bake: Extract<BakeVerdict, { eligible: true }> | undefined;
 
@@ -238,7 +245,7 @@ export class RollbackCore {
       const handled = this.#valves ? await this.#store.getValue(cooldownKeyOf(appId)) : undefined;
       const handledRecord = handled ? await this.#store.get(this.#key(handled)) : undefined;
       if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome))
-        return this.#duplicate(req, inv, trace, handled, handledRecord);
+        return duplicateOf(finish, handled, handledRecord, this.#key(handled));
       let status: ApplicationStatus;
       try {
         const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
@@ -273,7 +280,7 @@ export class RollbackCore {
       if (!status.lastChangeOrderRunning) {
         // Most likely a repeat of an alarm we already acted on: say so rather than "nothing running".
         const earlier = await this.#store.get(this.#key(changeOrderId));
-        if (earlier) return this.#duplicate(req, inv, trace, changeOrderId, earlier);
+        if (earlier) return duplicateOf(finish, changeOrderId, earlier, this.#key(changeOrderId));
         let verdict: BakeVerdict;
         try {
           verdict = await this.#bake.check(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
@@ -307,11 +314,10 @@ export class RollbackCore {
       const knownType = await this.#store.getValue(typeKey(changeOrderId));
       if (knownType !== undefined && !mayAbortType(knownType, this.#rules, req.allowTypes ?? [])) {
         const stored = await this.#store.get(notReleaseKey(changeOrderId));
-        if (stored)
-          return this.#duplicate(req, inv, trace, changeOrderId, stored, notReleaseKey(changeOrderId));
+        if (stored) return duplicateOf(finish, changeOrderId, stored, notReleaseKey(changeOrderId));
       }
       claim = await this.#store.claim(key, claimMs);
-      if (claim.status === 'completed') return this.#duplicate(req, inv, trace, changeOrderId, claim.record);
+      if (claim.status === 'completed') return duplicateOf(finish, changeOrderId, claim.record, key);
       if (claim.status === 'claimed') {
         await notePending(this.#store, changeOrderId, {
           storeKey: key,
@@ -321,7 +327,7 @@ export class RollbackCore {
         });
         break;
       }
-      if (Date.now() >= waitUntil) return this.#inProgress(x, changeOrderId, claim.expiresAt);
+      if (Date.now() >= waitUntil) return inProgress(x, changeOrderId, claim.expiresAt);
       await sleep(Math.min(IN_PROGRESS_POLL_MS, Math.max(1, waitUntil - Date.now())));
     }
 
@@ -340,7 +346,7 @@ export class RollbackCore {
       if (x.note) {
         await this.#store.release(key, claim.token);
         await clearPending(this.#store, changeOrderId);
-        return await this.#noted(req, inv, x, x.note.key, outcome, x.note.ttlMs);
+        return await noted(this.#store, this.#defaultClaimMs, x, x.note.key, outcome, x.note.ttlMs);
       }
       // Dry-run records have keys of their own: they last as long as the mode (and a real one).
       const ttl =
@@ -379,11 +385,17 @@ export class RollbackCore {
       receivedAt,
       deliveryId: deliveryId ?? `${inv.fcRequestId ?? ''}:${reason}`,
     };
-    return this.#outcome(req, inv, [], {
-      outcome: 'rejected-input',
-      summary: `Rejected a ${source} event that can never be acted on: ${reason}`,
-      reason,
-    });
+    return buildOutcome(
+      req,
+      inv,
+      [],
+      {
+        outcome: 'rejected-input',
+        summary: `Rejected a ${source} event that can never be acted on: ${reason}`,
+        reason,
+      },
+      this.#stamp(),
+    );
   }
 
   async #act(
@@ -568,6 +580,10 @@ export class RollbackCore {
     return !!(await this.#store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined));
   }
 
+  #stamp(): Stamp {
+    return { dryRun: this.#policy?.dryRun === true, now: this.#clock.now() };
+  }
+
   /** The store key of a change order's record; dry-run decisions never share records with real ones. */
   #key(changeOrderId: string): string {
     return this.#policy?.dryRun ? `sae-rollback:dry-run:co:${changeOrderId}` : changeOrderKey(changeOrderId);
@@ -578,7 +594,7 @@ export class RollbackCore {
    * allowlist, before any SAE call about the app (a namespace allowlist may first list the allowed
    * namespaces' apps, cached). A refusal is published once and remembered like a permanent failure.
    */
-  async #admitRequest(req: RollbackRequest, inv: InvocationInfo, x: Ctx): Promise<Decision | undefined> {
+  async #admitRequest(req: RollbackRequest, _inv: InvocationInfo, x: Ctx): Promise<Decision | undefined> {
     if (!this.#policy) return undefined;
     let verdict: Verdict = this.#policy.severity(req.alarm);
     const what = req.appId ? `app ${req.appId}` : `change order ${req.changeOrderId ?? '-'}`;
@@ -600,61 +616,14 @@ export class RollbackCore {
       ...refusedDraft(verdict, what),
     });
     // Only consulted while the same rule still refuses: a changed configuration never finds it.
-    return this.#noted(
-      req,
-      inv,
+    return noted(
+      this.#store,
+      this.#defaultClaimMs,
       x,
       `sae-rollback:refused:${verdict.rule}:${target}`,
       outcome,
       this.#retentionMs,
     );
-  }
-
-  /**
-   * Publishes a decision that did nothing once per condition: kept under `key` (the condition, never
-   * the change order alone), a repeat of it is a duplicate that is not published again.
-   */
-  async #noted(
-    req: RollbackRequest,
-    inv: InvocationInfo,
-    x: Ctx,
-    key: string,
-    outcome: Outcome,
-    ttlMs: number,
-  ): Promise<Decision> {
-    const claim = await this.#store.claim(key, this.#defaultClaimMs);
-    if (claim.status === 'in-progress') return { outcome };
-    if (claim.status === 'completed') {
-      const original = claim.record.outcome;
-      const dup = this.#outcome(req, inv, x.trace, {
-        outcome: 'duplicate',
-        ...(original.changeOrderId ? { changeOrderId: original.changeOrderId } : {}),
-        ...(original.appId ? { appId: original.appId } : {}),
-        original: { outcome: original.outcome, at: original.decidedAt },
-        summary: `Already reported at ${original.decidedAt} (${original.outcome}); not reporting it again. ${original.summary}`,
-        ...(original.reason ? { reason: original.reason } : {}),
-      });
-      return claim.record.notified
-        ? { outcome: dup }
-        : { outcome: dup, publish: original, storeKey: key, delivered: claim.record.delivered };
-    }
-    const stored = await this.#store.complete(key, claim.token, outcome, ttlMs);
-    return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
-  }
-
-  /**
-   * Another delivery holds the change order and has no outcome yet: answer "retry" — the platform
-   * delivers again, and that delivery finds the outcome, or takes over a claim whose holder died (as
-   * Powertools' IdempotencyAlreadyInProgressError). Nothing is published for it.
-   */
-  #inProgress(x: Ctx, changeOrderId: string, expiresAt: number): Decision {
-    const outcome = x.finish({
-      outcome: 'in-progress',
-      changeOrderId,
-      retryable: true,
-      summary: `Change order ${changeOrderId} is being handled by another delivery (its claim runs until ${new Date(expiresAt).toISOString()}); not acting twice. Deliver again: the next delivery finds its outcome, or takes over if that delivery died.`,
-    });
-    return { outcome, retry: true };
   }
 
   /** Finds which allowed namespace holds an app (ListApplications through the budget, cached). */
@@ -665,50 +634,5 @@ export class RollbackCore {
       this.#directory.findNamespace(appId, allowed, (q) =>
         x.call('ListApplications', () => app.listApplications(q)),
       );
-  }
-
-  #duplicate(
-    req: RollbackRequest,
-    inv: InvocationInfo,
-    trace: SaeTrace[],
-    changeOrderId: string,
-    record: CompletedRecord,
-    storeKey = this.#key(changeOrderId),
-  ): Decision {
-    const original = record.outcome;
-    const outcome = this.#outcome(req, inv, trace, {
-      outcome: 'duplicate',
-      changeOrderId,
-      ...(original.appId ? { appId: original.appId } : {}),
-      ...(original.appName ? { appName: original.appName } : {}),
-      original: { outcome: original.outcome, at: original.decidedAt },
-      summary: `Already handled change order ${changeOrderId} at ${original.decidedAt} (${original.outcome}); not acting twice.`,
-    });
-    // A stored outcome that never got published goes out now, under its original message ID.
-    return record.notified
-      ? { outcome }
-      : { outcome, publish: original, storeKey, delivered: record.delivered };
-  }
-
-  #outcome(req: RollbackRequest, inv: InvocationInfo, trace: SaeTrace[], d: Draft): Outcome {
-    const target = d.changeOrderId ?? req.changeOrderId ?? `app:${req.appId ?? '-'}`;
-    const kind: OutcomeKind = d.outcome;
-    const idSeed = d.changeOrderId
-      ? `${d.changeOrderId}:${kind}`
-      : `${target}:${kind}:${req.deliveryId ?? req.receivedAt}`;
-    return {
-      schemaVersion: 1,
-      ...d,
-      ...(d.appId === undefined && req.appId ? { appId: req.appId } : {}),
-      alarm: req.alarm,
-      sae: [...trace],
-      ...(this.#policy?.dryRun ? { dryRun: true } : {}),
-      retryable: d.retryable ?? kind === 'failed-retryable',
-      messageId: `sr-${createHash('sha256').update(idSeed).digest('hex').slice(0, 32)}`,
-      ...(d.changeOrderId ? { dedupeKey: changeOrderKey(d.changeOrderId) } : {}),
-      ...(inv.fcRequestId ? { fcRequestId: inv.fcRequestId } : {}),
-      receivedAt: new Date(req.receivedAt).toISOString(),
-      decidedAt: new Date(this.#clock.now()).toISOString(),
-    } as Outcome;
   }
 }
