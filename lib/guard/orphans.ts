@@ -2,19 +2,7 @@ import type { Store } from '../idempotency/store.js';
 import type { Alarm } from '../rollback/outcome.js';
 import { clearPending, PENDING_INDEX, type PendingEntry, pendingSchema } from '../rollback/pending.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
-import type { Dispatch, DispatchResult } from './types.js';
-
-/** A change order whose holder died, and what finishing it gave. */
-export interface Orphan {
-  changeOrderId: string;
-  appId?: string;
-  /** When the dead holder claimed it (ISO). */
-  claimedAt: string;
-  outcome?: DispatchResult['outcome'];
-  summary?: string;
-  messageId?: string;
-  error?: string;
-}
+import type { Dispatch, Orphan } from './types.js';
 
 export interface SweepOptions {
   store: Store;

@@ -1,6 +1,5 @@
 import type { Alarm, OutcomeKind } from '../rollback/outcome.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
-import type { Orphan } from './orphans.js';
 
 /** Why the guard hands an app's change order to the core. */
 export const GUARD_CONDITIONS = [
@@ -64,6 +63,18 @@ export interface DispatchResult {
  * notified); an FC async invoker can replace it to fan findings out to other instances.
  */
 export type Dispatch = (request: RollbackRequest, inv: InvocationInfo) => Promise<DispatchResult>;
+
+/** A change order whose holder died, and what finishing it gave. */
+export interface Orphan {
+  changeOrderId: string;
+  appId?: string;
+  /** When the dead holder claimed it (ISO). */
+  claimedAt: string;
+  outcome?: DispatchResult['outcome'];
+  summary?: string;
+  messageId?: string;
+  error?: string;
+}
 
 export interface GuardReport {
   /** Apps watched after the policy filter. */

@@ -3,8 +3,9 @@ import type { SharedState } from '../idempotency/store.js';
 import type { Alarm } from '../rollback/outcome.js';
 
 /** The safety valves, each of which can refuse a rollback with a published `suppressed` outcome. */
-export const VALVES = ['cool-down', 'global-cap', 'flapping'] as const;
-export type Valve = (typeof VALVES)[number];
+import type { Valve } from './valve-names.js';
+
+export { VALVES, type Valve } from './valve-names.js';
 
 export interface ValveSettings {
   /** No second rollback of the same app within this long. 0 disables. Default 15 min. */

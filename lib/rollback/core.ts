@@ -3,43 +3,26 @@ import { type Clock, systemClock } from '../clock.js';
 import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-cache.js';
 import { type ClaimResult, changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
-import type { Policy, Verdict } from '../policy/policy.js';
+import type { Policy } from '../policy/policy.js';
 import { cooldownKeyOf, type Valves } from '../policy/valves.js';
 import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
-import { SaeError, SaeErrorKind } from '../sae/errors.js';
+import { SaeError } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
-import {
-  type ApplicationStatus,
-  type ChangeOrder,
-  ChangeOrderStatus,
-  describeStatus,
-  type SaeApi,
-  TERMINAL_STATUSES,
-} from '../sae/types.js';
+import type { ApplicationStatus, SaeApi } from '../sae/types.js';
+import { Act } from './act.js';
+import { type AdmitOptions, admitRequest } from './admit.js';
 import { type BakeVerdict, ChangeOrderFactsCache } from './bake.js';
 import { BakeWindow } from './bake-window.js';
 import { type Call, type Ctx, type Decision, fresh } from './context.js';
-import {
-  abortAmbiguous,
-  abortAttemptKey,
-  type Draft,
-  failure,
-  label,
-  notReleaseKey,
-  refusedDraft,
-  releaseRefusalDraft,
-  typeKey,
-} from './drafts.js';
+import { type Draft, failure, notReleaseKey, releaseRefusalDraft, typeKey } from './drafts.js';
 import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
 import { clearPending, notePending } from './pending.js';
 import { buildOutcome, duplicateOf, inProgress, noted, type Stamp } from './records.js';
 import {
-  changeOrderRefusal,
   DEFAULT_RELEASE_RULES,
   evidenceKey,
   mayAbortType,
-  preReleaseRefusal,
   type ReleaseRules,
   staleAlarmRefusal,
 } from './release-rules.js';
@@ -106,6 +89,8 @@ export class RollbackCore {
   readonly #app: SaeAppApi | undefined;
   readonly #bakeWindowMs: number;
   readonly #bake: BakeWindow;
+  readonly #act: Act;
+  readonly #admit: AdmitOptions;
   readonly #policy: Policy | undefined;
   readonly #directory: AppDirectory;
   readonly #rules: ReleaseRules;
@@ -142,6 +127,24 @@ export class RollbackCore {
       valves: this.#valves,
       policy: this.#policy,
     });
+    this.#act = new Act({
+      store: this.#store,
+      clock: this.#clock,
+      retentionMs: this.#retentionMs,
+      failureRetentionMs: this.#failureRetentionMs,
+      valves: this.#valves,
+      policy: this.#policy,
+      rules: this.#rules,
+      directory: this.#directory,
+      bake: this.#bake,
+    });
+    this.#admit = {
+      policy: this.#policy,
+      directory: this.#directory,
+      store: this.#store,
+      claimMs: this.#defaultClaimMs,
+      retentionMs: this.#retentionMs,
+    };
   }
 
   async decide(req: RollbackRequest, inv: InvocationInfo = {}): Promise<Decision> {
@@ -201,11 +204,11 @@ export class RollbackCore {
   }
 
   async #decide(req: RollbackRequest, inv: InvocationInfo, x: Ctx): Promise<Decision> {
-    const { sae, call, finish, trace } = x;
+    const { sae, call, finish } = x;
     // Every delivery counts for the flapping guard, duplicates included (a repeat is not a change).
     const changes = this.#valves ? await this.#valves.observe(req) : 0;
     // The policy, on what the request itself says: before any SAE call about it.
-    const refusal = await this.#admitRequest(req, inv, x);
+    const refusal = await admitRequest(this.#admit, req, x);
     if (refusal) return refusal;
     // Stale evidence (a backlog, a repeat of an old alert) is refused before any SAE call.
     // Judged at receipt: a request the orphan sweep finishes later was fresh when it arrived.
@@ -334,7 +337,7 @@ export class RollbackCore {
     const outcome =
       bake && appId
         ? await this.#bake.act(appId, changeOrderId, bake, changes, x)
-        : await this.#act(changeOrderId, appId, sae, call, finish, changes, x);
+        : await this.#act.run(changeOrderId, appId, sae, call, finish, changes, x);
     try {
       if (outcome.outcome === 'failed-retryable') {
         await this.#store.release(key, claim.token);
@@ -398,188 +401,6 @@ export class RollbackCore {
     );
   }
 
-  async #act(
-    changeOrderId: string,
-    appId: string | undefined,
-    sae: SaeApi,
-    call: Call,
-    finish: (d: Draft) => Outcome,
-    changes: number,
-    x: Ctx,
-  ): Promise<Outcome> {
-    let appName: string | undefined;
-    let resolvedApp = appId;
-    let undo: (() => Promise<void>) | undefined;
-    let abortSent = false;
-    try {
-      const co = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId));
-      appName = co.appName;
-      resolvedApp = co.appId;
-      const base = {
-        changeOrderId,
-        appId: co.appId,
-        ...(appName ? { appName } : {}),
-        changeOrderStatus: co.status,
-      };
-      if (appId && co.appId !== appId) {
-        // About this request, not the change order: a genuine alarm for its own app is never blocked.
-        x.note = { key: `sae-rollback:mismatch:${appId}:${changeOrderId}`, ttlMs: this.#failureRetentionMs };
-        return finish({
-          ...base,
-          outcome: 'failed-permanent',
-          summary: `Refused: change order ${changeOrderId} belongs to app ${co.appId}, but the alarm is about app ${appId}.`,
-          reason: 'The alarm names an app and a change order that do not match; fix the alarm configuration.',
-        });
-      }
-      if (!appId && this.#policy) {
-        // A request naming only the change order: its app is known only now, before any mutating call.
-        const verdict = await this.#policy.app(co.appId, this.#namespaceFinder(co.appId, x));
-        if (!verdict.ok) {
-          x.note = {
-            key: `sae-rollback:refused:${verdict.rule}:co:${changeOrderId}`,
-            ttlMs: this.#retentionMs,
-          };
-          return finish({ ...base, ...refusedDraft(verdict, `change order ${changeOrderId}`) });
-        }
-      }
-      if (TERMINAL_STATUSES.has(co.status)) return await this.#finished(co, changes, x);
-      if (co.coTypeCode) {
-        await this.#store
-          .putValue(typeKey(changeOrderId), co.coTypeCode, this.#retentionMs)
-          .catch(() => undefined);
-      }
-      const rule =
-        changeOrderRefusal(co, label(co.appId, appName), this.#rules, x.req.allowTypes) ??
-        preReleaseRefusal(x.req.alarm, co, this.#rules);
-      if (rule) {
-        x.note = {
-          key:
-            rule.rule === 'change-type'
-              ? notReleaseKey(changeOrderId)
-              : rule.rule === 'not-started'
-                ? `sae-rollback:not-started:${changeOrderId}:${co.status}`
-                : evidenceKey(changeOrderId, x.req.alarm),
-          ttlMs: this.#retentionMs,
-        };
-        return finish({ ...base, ...releaseRefusalDraft(rule) });
-      }
-      if (this.#valves) {
-        const admission = await this.#valves.admit({ appId: co.appId, changeOrderId, changes });
-        if (!admission.ok) {
-          // Re-checked on every delivery (a valve that opens lets the next one through); only the
-          // publication of the same suppression is not repeated while it lasts.
-          x.note = {
-            key: `sae-rollback:suppressed:${admission.valve}:${changeOrderId}`,
-            ttlMs: this.#retentionMs,
-          };
-          return finish({
-            ...base,
-            outcome: 'suppressed',
-            valve: admission.valve,
-            summary: `Did not roll back change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}): suppressed by the ${admission.valve} safety valve.`,
-            reason: admission.reason,
-          });
-        }
-        undo = admission.undo;
-      }
-      if (this.#policy?.dryRun) {
-        await undo?.();
-        return finish({
-          ...base,
-          outcome: 'dry-run',
-          summary: `Dry run: would have aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}) and rolled the app back. Nothing was changed.`,
-        });
-      }
-      abortSent = true;
-      // Written ahead: if this delivery dies during the abort, whoever finishes the change order later
-      // (a redelivery, the guard's orphan sweep) knows the abort may have landed, confirms it with
-      // DescribeChangeOrder and publishes `aborted` — never a silent `already-finished`.
-      await this.#store.putValue(
-        abortAttemptKey(changeOrderId),
-        String(this.#clock.now()),
-        this.#retentionMs,
-      );
-      await call('AbortAndRollbackChangeOrder', () => sae.abortAndRollbackChangeOrder(changeOrderId));
-      const was = `was ${describeStatus(co.status)}${co.subStatus === 1 ? ' with an exception' : ''}`;
-      return finish({
-        ...base,
-        outcome: 'aborted',
-        summary:
-          co.supportRollback === false
-            ? `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${was}); SAE says it cannot be rolled back (SupportRollback: false), so the abort only stopped it — the app was NOT rolled back. Check its instances and redeploy the previous version by hand.`
-            : `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${was}) and rolled the app back.`,
-      });
-    } catch (err) {
-      if (abortSent && abortAmbiguous(err)) {
-        // SAE may have run the abort and lost the answer (5xx, reset, timeout): remember that, so the
-        // redelivery that finds the change order terminated says `aborted`, and keep the valves' slots.
-        await this.#store
-          .putValue(abortAttemptKey(changeOrderId), String(this.#clock.now()), this.#retentionMs)
-          .catch(() => undefined);
-      } else {
-        // No rollback happened: give the cool-down and the cap slot back, and take back the write-ahead.
-        await undo?.().catch(() => undefined);
-        if (abortSent)
-          await this.#store.putValue(abortAttemptKey(changeOrderId), '', 1).catch(() => undefined);
-      }
-      const base = {
-        changeOrderId,
-        ...(resolvedApp ? { appId: resolvedApp } : {}),
-        ...(appName ? { appName } : {}),
-      };
-      if (err instanceof SaeError && err.kind === SaeErrorKind.AlreadyDone) {
-        if (abortSent && this.#bakeWindowMs > 0) {
-          // It finished while we were aborting it: decide again from its final state (the bake window).
-          const final = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId)).catch(
-            () => undefined,
-          );
-          if (final && TERMINAL_STATUSES.has(final.status)) return this.#finished(final, changes, x);
-        }
-        return finish({
-          ...base,
-          outcome: 'already-finished',
-          summary: `Change order ${changeOrderId} finished before it could be aborted (${err.code}).`,
-        });
-      }
-      return finish({ ...base, ...failure(err, `change order ${changeOrderId}`) });
-    }
-  }
-
-  /** A change order that has finished: the bake window's decision, a lost abort confirmed, or nothing. */
-  async #finished(co: ChangeOrder, changes: number, x: Ctx): Promise<Outcome> {
-    const { changeOrderId, appId, appName } = co;
-    if (
-      this.#bakeWindowMs > 0 &&
-      (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
-    ) {
-      const verdict = await this.#bake.check(appId, changeOrderId, undefined, false, x);
-      if (verdict.eligible) return this.#bake.act(appId, changeOrderId, verdict, changes, x, appName);
-    }
-    const base = {
-      changeOrderId,
-      appId,
-      ...(appName ? { appName } : {}),
-      changeOrderStatus: co.status,
-    };
-    if (co.status === ChangeOrderStatus.Terminated && (await this.#abortMayHaveLanded(changeOrderId))) {
-      return x.finish({
-        ...base,
-        outcome: 'aborted',
-        summary: `Aborted change order ${changeOrderId} of ${label(appId, appName)} and rolled the app back (confirmed now: an earlier delivery's abort landed but its answer was lost).`,
-      });
-    }
-    return x.finish({
-      ...base,
-      outcome: 'already-finished',
-      summary: `Change order ${changeOrderId} of ${label(appId, appName)} already ${describeStatus(co.status)}; nothing to abort.`,
-    });
-  }
-
-  async #abortMayHaveLanded(changeOrderId: string): Promise<boolean> {
-    // '' is a withdrawn write-ahead (the abort provably did not run).
-    return !!(await this.#store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined));
-  }
-
   #stamp(): Stamp {
     return { dryRun: this.#policy?.dryRun === true, now: this.#clock.now() };
   }
@@ -587,52 +408,5 @@ export class RollbackCore {
   /** The store key of a change order's record; dry-run decisions never share records with real ones. */
   #key(changeOrderId: string): string {
     return this.#policy?.dryRun ? `sae-rollback:dry-run:co:${changeOrderId}` : changeOrderKey(changeOrderId);
-  }
-
-  /**
-   * The policy on what the request says: minimum severity, and — when it names an app — opt-out and the
-   * allowlist, before any SAE call about the app (a namespace allowlist may first list the allowed
-   * namespaces' apps, cached). A refusal is published once and remembered like a permanent failure.
-   */
-  async #admitRequest(req: RollbackRequest, _inv: InvocationInfo, x: Ctx): Promise<Decision | undefined> {
-    if (!this.#policy) return undefined;
-    let verdict: Verdict = this.#policy.severity(req.alarm);
-    const what = req.appId ? `app ${req.appId}` : `change order ${req.changeOrderId ?? '-'}`;
-    if (verdict.ok && req.appId) {
-      try {
-        verdict = await this.#policy.app(req.appId, this.#namespaceFinder(req.appId, x));
-      } catch (err) {
-        if (!(err instanceof SaeError)) throw err;
-        return fresh(x.finish(failure(err, `looking up the namespace of app ${req.appId}`)));
-      }
-    }
-    if (verdict.ok) return undefined;
-    // Keyed by what was refused — the app and change order the request names — so a refusal of one
-    // request never answers a different one (issue 13, point 3).
-    const named = [req.appId && `app:${req.appId}`, req.changeOrderId && `co:${req.changeOrderId}`];
-    const target = named.filter(Boolean).join(':');
-    const outcome = x.finish({
-      ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
-      ...refusedDraft(verdict, what),
-    });
-    // Only consulted while the same rule still refuses: a changed configuration never finds it.
-    return noted(
-      this.#store,
-      this.#defaultClaimMs,
-      x,
-      `sae-rollback:refused:${verdict.rule}:${target}`,
-      outcome,
-      this.#retentionMs,
-    );
-  }
-
-  /** Finds which allowed namespace holds an app (ListApplications through the budget, cached). */
-  #namespaceFinder(appId: string, x: Ctx) {
-    const app = x.app;
-    if (!app) return undefined;
-    return (allowed: readonly string[]) =>
-      this.#directory.findNamespace(appId, allowed, (q) =>
-        x.call('ListApplications', () => app.listApplications(q)),
-      );
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VALVES } from '../policy/valves.js';
+import { VALVES } from '../policy/valve-names.js';
 
 /**
  * The one record of what sae-rollback did and why. Used by the decision core, the idempotency store,
