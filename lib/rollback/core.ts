@@ -1,22 +1,22 @@
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
-import { ResolutionBusyError, ResolutionCache } from '../idempotency/resolution-cache.js';
+import { ResolutionCache } from '../idempotency/resolution-cache.js';
 import { type ClaimResult, changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
 import type { Policy } from '../policy/policy.js';
-import { cooldownKeyOf, type Valves } from '../policy/valves.js';
+import type { Valves } from '../policy/valves.js';
 import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
 import { SaeError } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
-import type { ApplicationStatus, SaeApi } from '../sae/types.js';
+import type { SaeApi } from '../sae/types.js';
 import { Act } from './act.js';
 import { type AdmitOptions, admitRequest } from './admit.js';
 import { type BakeVerdict, ChangeOrderFactsCache } from './bake.js';
 import { BakeWindow } from './bake-window.js';
 import { type Call, type Ctx, type Decision, fresh } from './context.js';
-import { type Draft, failure, notReleaseKey, releaseRefusalDraft, typeKey } from './drafts.js';
-import type { Outcome, OutcomeKind, SaeTrace } from './outcome.js';
+import { type Draft, notReleaseKey, releaseRefusalDraft, typeKey } from './drafts.js';
+import type { Outcome, SaeTrace } from './outcome.js';
 import { clearPending, notePending } from './pending.js';
 import { buildOutcome, duplicateOf, inProgress, noted, type Stamp } from './records.js';
 import {
@@ -26,6 +26,7 @@ import {
   type ReleaseRules,
   staleAlarmRefusal,
 } from './release-rules.js';
+import { type ResolveOptions, resolveApp } from './resolve.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
 export interface RollbackCoreOptions {
@@ -65,8 +66,6 @@ export interface RollbackCoreOptions {
 }
 
 const IN_PROGRESS_POLL_MS = 100;
-/** Outcomes that acted on the app (what the cool-down remembers). */
-const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -91,6 +90,7 @@ export class RollbackCore {
   readonly #bake: BakeWindow;
   readonly #act: Act;
   readonly #admit: AdmitOptions;
+  readonly #resolve: ResolveOptions;
   readonly #policy: Policy | undefined;
   readonly #directory: AppDirectory;
   readonly #rules: ReleaseRules;
@@ -138,6 +138,13 @@ export class RollbackCore {
       directory: this.#directory,
       bake: this.#bake,
     });
+    this.#resolve = {
+      store: this.#store,
+      cooldowns: this.#valves !== undefined,
+      cache: this.#cache,
+      bake: this.#bake,
+      key: (id) => this.#key(id),
+    };
     this.#admit = {
       policy: this.#policy,
       directory: this.#directory,
@@ -233,76 +240,10 @@ export class RollbackCore {
     let changeOrderId = req.changeOrderId;
     const appId = req.appId;
     if (!changeOrderId) {
-      if (!appId) {
-        return fresh(
-          finish({
-            outcome: 'rejected-input',
-            summary: 'Nothing to roll back: the request names neither a change order nor an app.',
-            reason: 'Send ChangeOrderId or appId.',
-          }),
-        );
-      }
-      // Storm discipline: an app we rolled back within its cool-down is answered from the store — the
-      // change order we handled — with no SAE look-up, for the whole cool-down (the valve would refuse
-      // a second rollback anyway), so duplicates never spend the budget a new release needs.
-      const handled = this.#valves ? await this.#store.getValue(cooldownKeyOf(appId)) : undefined;
-      const handledRecord = handled ? await this.#store.get(this.#key(handled)) : undefined;
-      if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome))
-        return duplicateOf(finish, handled, handledRecord, this.#key(handled));
-      let status: ApplicationStatus;
-      try {
-        const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
-        status = this.#cache
-          ? (await this.#cache.resolve(appId, lookup, x.workUntil)).status
-          : await lookup();
-      } catch (err) {
-        // A look-up that never happened (another delivery is at it, or no budget token in time) is
-        // answered "retry" and not published: in a storm it is most likely a duplicate, and its
-        // redelivery will say what happened.
-        if (err instanceof ResolutionBusyError) {
-          const outcome = finish({
-            outcome: 'failed-retryable',
-            summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
-            reason: err.message,
-          });
-          return { outcome, retry: true };
-        }
-        if (!(err instanceof SaeError)) throw err;
-        const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
-        return err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome);
-      }
-      if (!status.lastChangeOrderId) {
-        return fresh(
-          finish({
-            outcome: 'no-running-change-order',
-            summary: `App ${appId} has no change order; nothing to roll back.`,
-          }),
-        );
-      }
-      changeOrderId = status.lastChangeOrderId;
-      if (!status.lastChangeOrderRunning) {
-        // Most likely a repeat of an alarm we already acted on: say so rather than "nothing running".
-        const earlier = await this.#store.get(this.#key(changeOrderId));
-        if (earlier) return duplicateOf(finish, changeOrderId, earlier, this.#key(changeOrderId));
-        let verdict: BakeVerdict;
-        try {
-          verdict = await this.#bake.check(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
-        } catch (err) {
-          if (!(err instanceof SaeError)) throw err;
-          return fresh(finish(failure(err, `reading the last change order of app ${appId}`)));
-        }
-        if (!verdict.eligible) {
-          const why = verdict.why ? ` Not rolled back to the previous version: ${verdict.why}.` : '';
-          return fresh(
-            finish({
-              outcome: 'no-running-change-order',
-              changeOrderId,
-              summary: `App ${appId}: its last change order ${changeOrderId} is not running (${status.lastChangeOrderStatus ?? 'finished'}); nothing to roll back.${why}`,
-            }),
-          );
-        }
-        bake = verdict;
-      }
+      const resolved = await resolveApp(this.#resolve, req, x);
+      if ('decision' in resolved) return resolved.decision;
+      changeOrderId = resolved.changeOrderId;
+      if (resolved.bake) bake = resolved.bake;
     }
 
     const key = this.#key(changeOrderId);

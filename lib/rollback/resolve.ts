@@ -1,0 +1,105 @@
+import { ResolutionBusyError, type ResolutionCache } from '../idempotency/resolution-cache.js';
+import type { Store } from '../idempotency/store.js';
+import { cooldownKeyOf } from '../policy/valves.js';
+import { SaeError } from '../sae/errors.js';
+import type { ApplicationStatus } from '../sae/types.js';
+import type { BakeVerdict } from './bake.js';
+import type { BakeWindow } from './bake-window.js';
+import { type Ctx, type Decision, fresh } from './context.js';
+import { failure } from './drafts.js';
+import type { OutcomeKind } from './outcome.js';
+import { duplicateOf } from './records.js';
+import type { RollbackRequest } from './types.js';
+
+export interface ResolveOptions {
+  store: Store;
+  /** The safety valves are on: an app's cool-down lease names the change order we handled. */
+  cooldowns: boolean;
+  cache: ResolutionCache | undefined;
+  bake: BakeWindow;
+  /** The store key of a change order's record (dry-run has its own). */
+  key: (changeOrderId: string) => string;
+}
+
+/** Outcomes that acted on the app (what the cool-down remembers). */
+const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
+
+type Eligible = Extract<BakeVerdict, { eligible: true }>;
+export type Resolved = { decision: Decision } | { changeOrderId: string; bake?: Eligible };
+
+/**
+ * The resolve step, for a request that names only the app: which change order it is about — the
+ * running one (DescribeApplicationStatus, shared between deliveries by the resolution cache), or a
+ * finished release inside the bake window — or a decision already (duplicate, nothing running, retry).
+ */
+export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx): Promise<Resolved> {
+  const { sae, call, finish } = x;
+  const appId = req.appId;
+  if (!appId) {
+    return {
+      decision: fresh(
+        finish({
+          outcome: 'rejected-input',
+          summary: 'Nothing to roll back: the request names neither a change order nor an app.',
+          reason: 'Send ChangeOrderId or appId.',
+        }),
+      ),
+    };
+  }
+  // Storm discipline: an app we rolled back within its cool-down is answered from the store — the
+  // change order we handled — with no SAE look-up, for the whole cool-down (the valve would refuse
+  // a second rollback anyway), so duplicates never spend the budget a new release needs.
+  const handled = o.cooldowns ? await o.store.getValue(cooldownKeyOf(appId)) : undefined;
+  const handledRecord = handled ? await o.store.get(o.key(handled)) : undefined;
+  if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome))
+    return { decision: duplicateOf(finish, handled, handledRecord, o.key(handled)) };
+  let status: ApplicationStatus;
+  try {
+    const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
+    status = o.cache ? (await o.cache.resolve(appId, lookup, x.workUntil)).status : await lookup();
+  } catch (err) {
+    // A look-up that never happened (another delivery is at it, or no budget token in time) is
+    // answered "retry" and not published: in a storm it is most likely a duplicate, and its
+    // redelivery will say what happened.
+    if (err instanceof ResolutionBusyError) {
+      const outcome = finish({
+        outcome: 'failed-retryable',
+        summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
+        reason: err.message,
+      });
+      return { decision: { outcome, retry: true } };
+    }
+    if (!(err instanceof SaeError)) throw err;
+    const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
+    return { decision: err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome) };
+  }
+  const changeOrderId = status.lastChangeOrderId;
+  if (!changeOrderId) {
+    const summary = `App ${appId} has no change order; nothing to roll back.`;
+    return { decision: fresh(finish({ outcome: 'no-running-change-order', summary })) };
+  }
+  if (status.lastChangeOrderRunning) return { changeOrderId };
+  // Most likely a repeat of an alarm we already acted on: say so rather than "nothing running".
+  const earlier = await o.store.get(o.key(changeOrderId));
+  if (earlier) return { decision: duplicateOf(finish, changeOrderId, earlier, o.key(changeOrderId)) };
+  let verdict: BakeVerdict;
+  try {
+    verdict = await o.bake.check(appId, changeOrderId, status.lastChangeOrderStatus, true, x);
+  } catch (err) {
+    if (!(err instanceof SaeError)) throw err;
+    return { decision: fresh(finish(failure(err, `reading the last change order of app ${appId}`))) };
+  }
+  if (!verdict.eligible) {
+    const why = verdict.why ? ` Not rolled back to the previous version: ${verdict.why}.` : '';
+    return {
+      decision: fresh(
+        finish({
+          outcome: 'no-running-change-order',
+          changeOrderId,
+          summary: `App ${appId}: its last change order ${changeOrderId} is not running (${status.lastChangeOrderStatus ?? 'finished'}); nothing to roll back.${why}`,
+        }),
+      ),
+    };
+  }
+  return { changeOrderId, bake: verdict };
+}
