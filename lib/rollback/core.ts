@@ -1,7 +1,7 @@
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ResolutionCache } from '../idempotency/resolution-cache.js';
-import { type ClaimResult, changeOrderKey, type Store } from '../idempotency/store.js';
+import { changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
 import type { Policy } from '../policy/policy.js';
 import type { Valves } from '../policy/valves.js';
@@ -14,18 +14,13 @@ import { Act } from './act.js';
 import { type AdmitOptions, admitRequest } from './admit.js';
 import { type BakeVerdict, ChangeOrderFactsCache } from './bake.js';
 import { BakeWindow } from './bake-window.js';
+import { type ClaimOptions, claimChangeOrder } from './claim.js';
 import { type Call, type Ctx, type Decision, fresh } from './context.js';
-import { type Draft, notReleaseKey, releaseRefusalDraft, typeKey } from './drafts.js';
+import { type Draft, releaseRefusalDraft } from './drafts.js';
 import type { Outcome, SaeTrace } from './outcome.js';
-import { clearPending, notePending } from './pending.js';
-import { buildOutcome, duplicateOf, inProgress, noted, type Stamp } from './records.js';
-import {
-  DEFAULT_RELEASE_RULES,
-  evidenceKey,
-  mayAbortType,
-  type ReleaseRules,
-  staleAlarmRefusal,
-} from './release-rules.js';
+import { type RecordOptions, recordOutcome } from './record.js';
+import { buildOutcome, noted, type Stamp } from './records.js';
+import { DEFAULT_RELEASE_RULES, evidenceKey, type ReleaseRules, staleAlarmRefusal } from './release-rules.js';
 import { type ResolveOptions, resolveApp } from './resolve.js';
 import type { InvocationInfo, RollbackRequest } from './types.js';
 
@@ -65,9 +60,6 @@ export interface RollbackCoreOptions {
   inProgressWaitMs?: number;
 }
 
-const IN_PROGRESS_POLL_MS = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * The decision core: request → (resolve app → change order) → claim → inspect → abort → outcome.
  * Pure logic over the {@link SaeApi} and {@link Store} ports; never throws for SAE or input problems —
@@ -91,6 +83,8 @@ export class RollbackCore {
   readonly #act: Act;
   readonly #admit: AdmitOptions;
   readonly #resolve: ResolveOptions;
+  readonly #claimOpts: ClaimOptions;
+  readonly #recordOpts: RecordOptions;
   readonly #policy: Policy | undefined;
   readonly #directory: AppDirectory;
   readonly #rules: ReleaseRules;
@@ -144,6 +138,20 @@ export class RollbackCore {
       cache: this.#cache,
       bake: this.#bake,
       key: (id) => this.#key(id),
+    };
+    this.#claimOpts = {
+      store: this.#store,
+      clock: this.#clock,
+      rules: this.#rules,
+      defaultClaimMs: this.#defaultClaimMs,
+      inProgressWaitMs: this.#inProgressWaitMs,
+    };
+    this.#recordOpts = {
+      store: this.#store,
+      bake: this.#bake,
+      retentionMs: this.#retentionMs,
+      failureRetentionMs: this.#failureRetentionMs,
+      defaultClaimMs: this.#defaultClaimMs,
     };
     this.#admit = {
       policy: this.#policy,
@@ -247,70 +255,14 @@ export class RollbackCore {
     }
 
     const key = this.#key(changeOrderId);
-    const now = this.#clock.now();
-    const claimMs = inv.deadline && inv.deadline > now ? inv.deadline - now + 1_000 : this.#defaultClaimMs;
-    // In progress is not done: a delivery that finds another holding the change order waits a little
-    // (bounded) for its outcome — or for the claim to come free — before it answers "retry".
-    const waitUntil = Date.now() + Math.max(0, Math.min(this.#inProgressWaitMs, x.workUntil - now));
-    let claim: ClaimResult;
-    for (;;) {
-      // A change order already seen not to be a release: answered from the store, no SAE call.
-      const knownType = await this.#store.getValue(typeKey(changeOrderId));
-      if (knownType !== undefined && !mayAbortType(knownType, this.#rules, req.allowTypes ?? [])) {
-        const stored = await this.#store.get(notReleaseKey(changeOrderId));
-        if (stored) return duplicateOf(finish, changeOrderId, stored, notReleaseKey(changeOrderId));
-      }
-      claim = await this.#store.claim(key, claimMs);
-      if (claim.status === 'completed') return duplicateOf(finish, changeOrderId, claim.record, key);
-      if (claim.status === 'claimed') {
-        await notePending(this.#store, changeOrderId, {
-          storeKey: key,
-          claimedAt: now,
-          claimExpiresAt: now + claimMs,
-          request: req,
-        });
-        break;
-      }
-      if (Date.now() >= waitUntil) return inProgress(x, changeOrderId, claim.expiresAt);
-      await sleep(Math.min(IN_PROGRESS_POLL_MS, Math.max(1, waitUntil - Date.now())));
-    }
+    const claimed = await claimChangeOrder(this.#claimOpts, req, inv, x, changeOrderId, key);
+    if ('decision' in claimed) return claimed.decision;
 
     const outcome =
       bake && appId
         ? await this.#bake.act(appId, changeOrderId, bake, changes, x)
         : await this.#act.run(changeOrderId, appId, sae, call, finish, changes, x);
-    try {
-      if (outcome.outcome === 'failed-retryable') {
-        await this.#store.release(key, claim.token);
-        // Nothing happened for want of a budget token: not published (a storm would repeat it every
-        // delivery); the redelivery — or the orphan sweep, whose journal keeps the request — says what did.
-        const starved = outcome.sae.at(-1)?.errorCode === 'Budget.Exhausted';
-        return starved ? { outcome, retry: true } : fresh(outcome);
-      }
-      if (x.note) {
-        await this.#store.release(key, claim.token);
-        await clearPending(this.#store, changeOrderId);
-        return await noted(this.#store, this.#defaultClaimMs, x, x.note.key, outcome, x.note.ttlMs);
-      }
-      // Dry-run records have keys of their own: they last as long as the mode (and a real one).
-      const ttl =
-        outcome.outcome === 'aborted' ||
-        outcome.outcome === 'already-finished' ||
-        outcome.outcome === 'rolled-back-application' ||
-        outcome.outcome === 'dry-run' ||
-        outcome.outcome === 'awaiting-approval'
-          ? this.#retentionMs
-          : this.#failureRetentionMs;
-      if (x.started) await this.#bake.rememberStarted(x.started, outcome);
-      // The journal entry stays until the outcome is published (lib/rollback/process.ts).
-      const stored = await this.#store.complete(key, claim.token, outcome, ttl);
-      // If our claim expired meanwhile, someone else may store their own outcome; ours is still true.
-      return stored ? { outcome, publish: outcome, storeKey: key } : fresh(outcome);
-    } catch {
-      // What was done is done and true: report it. The claim expires, and a redelivery after that
-      // finds the change order finished (already-finished), never aborting twice.
-      return fresh(outcome);
-    }
+    return recordOutcome(this.#recordOpts, x, changeOrderId, key, claimed.token, outcome);
   }
 
   /**
