@@ -1,4 +1,9 @@
+import type { Budget } from '../budget/budget.js';
+import type { Clock } from '../clock.js';
+import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
+import { SaeError } from '../sae/errors.js';
+import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
 import type { SaeApi, SaeResult } from '../sae/types.js';
 import type { Draft } from './drafts.js';
 import type { Outcome, SaeTrace } from './outcome.js';
@@ -41,4 +46,47 @@ export interface Decision {
 /** A decision whose outcome is published as it is. */
 export function fresh(outcome: Outcome): Decision {
   return { outcome, publish: outcome };
+}
+
+export interface MeterOptions {
+  sae: SaeApi;
+  app: SaeAppApi | undefined;
+  budget: Budget | undefined;
+  callPolicy:
+    | Pick<CallPolicyOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep' | 'random'>
+    | undefined;
+  clock: Clock;
+}
+
+/**
+ * One decision's SAE clients: every call takes a budget token and is retried (when the policy allows)
+ * until `workUntil`, and `call` records each in the outcome's trace (request ID, or the error code).
+ */
+export function meteredClients(o: MeterOptions, workUntil: number, trace: SaeTrace[]) {
+  const call: Call = async (action, fn) => {
+    try {
+      const res = await fn();
+      trace.push({ action, requestId: res.requestId, ...(res.traceId ? { traceId: res.traceId } : {}) });
+      return res.data;
+    } catch (err) {
+      const e = err instanceof SaeError ? err : undefined;
+      trace.push({
+        action,
+        ...(e?.requestId ? { requestId: e.requestId } : {}),
+        errorCode: e?.code ?? 'Unknown',
+        ...(e?.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+      });
+      throw err;
+    }
+  };
+  const metered = o.budget !== undefined || o.callPolicy !== undefined;
+  const policy = {
+    ...o.callPolicy,
+    ...(o.budget ? { budget: o.budget } : {}),
+    deadline: workUntil,
+    clock: o.clock,
+  };
+  const sae = metered ? withCallPolicy(o.sae, policy) : o.sae;
+  const app = o.app && metered ? withAppCallPolicy(o.app, policy) : o.app;
+  return { sae, app, call };
 }

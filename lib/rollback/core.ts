@@ -5,17 +5,15 @@ import { changeOrderKey, type Store } from '../idempotency/store.js';
 import { AppDirectory } from '../policy/namespaces.js';
 import type { Policy } from '../policy/policy.js';
 import type { Valves } from '../policy/valves.js';
-import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
-import { SaeError } from '../sae/errors.js';
-import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
+import type { CallPolicyOptions } from '../sae/retry.js';
 import type { SaeApi } from '../sae/types.js';
 import { Act } from './act.js';
 import { type AdmitOptions, admitRequest } from './admit.js';
 import { type BakeVerdict, ChangeOrderFactsCache } from './bake.js';
 import { BakeWindow } from './bake-window.js';
 import { type ClaimOptions, claimChangeOrder } from './claim.js';
-import { type Call, type Ctx, type Decision, fresh } from './context.js';
+import { type Ctx, type Decision, fresh, meteredClients } from './context.js';
 import { type Draft, releaseRefusalDraft } from './drafts.js';
 import type { Outcome, SaeTrace } from './outcome.js';
 import { type RecordOptions, recordOutcome } from './record.js';
@@ -165,43 +163,19 @@ export class RollbackCore {
   async decide(req: RollbackRequest, inv: InvocationInfo = {}): Promise<Decision> {
     const trace: SaeTrace[] = [];
     const finish = (d: Draft): Outcome => buildOutcome(req, inv, trace, d, this.#stamp());
-    const call: Call = async (action, fn) => {
-      try {
-        const res = await fn();
-        trace.push({ action, requestId: res.requestId, ...(res.traceId ? { traceId: res.traceId } : {}) });
-        return res.data;
-      } catch (err) {
-        const e = err instanceof SaeError ? err : undefined;
-        trace.push({
-          action,
-          ...(e?.requestId ? { requestId: e.requestId } : {}),
-          errorCode: e?.code ?? 'Unknown',
-          ...(e?.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
-        });
-        throw err;
-      }
-    };
-    const now = this.#clock.now();
     // Waits for budget tokens, for another delivery's look-up and throttling backoff all end here.
-    const workUntil = (inv.deadline ?? now + this.#defaultClaimMs) - this.#marginMs;
-    const sae =
-      this.#budget || this.#callPolicy
-        ? withCallPolicy(this.#sae, {
-            ...this.#callPolicy,
-            ...(this.#budget ? { budget: this.#budget } : {}),
-            deadline: workUntil,
-            clock: this.#clock,
-          })
-        : this.#sae;
-    const app =
-      this.#app && (this.#budget || this.#callPolicy)
-        ? withAppCallPolicy(this.#app, {
-            ...this.#callPolicy,
-            ...(this.#budget ? { budget: this.#budget } : {}),
-            deadline: workUntil,
-            clock: this.#clock,
-          })
-        : this.#app;
+    const workUntil = (inv.deadline ?? this.#clock.now() + this.#defaultClaimMs) - this.#marginMs;
+    const { sae, app, call } = meteredClients(
+      {
+        sae: this.#sae,
+        app: this.#app,
+        budget: this.#budget,
+        callPolicy: this.#callPolicy,
+        clock: this.#clock,
+      },
+      workUntil,
+      trace,
+    );
     try {
       return await this.#decide(req, inv, { req, sae, app, call, finish, trace, workUntil });
     } catch (err) {
