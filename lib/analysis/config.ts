@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { PLACEHOLDERS, placeholdersIn } from './evaluate.js';
 
 const duration = z
   .union([z.number().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s, 1m or 500ms')])
@@ -28,7 +29,12 @@ const queryShape = z.strictObject({
   /** Names the query in outcomes and reports. */
   name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)'),
   /** PromQL with {{appId}} {{appName}} {{namespaceId}} {{version}} placeholders; one number comes back. */
-  query: z.string().min(1),
+  query: z
+    .string()
+    .min(1)
+    .refine((q) => placeholdersIn(q).every((p) => (PLACEHOLDERS as readonly string[]).includes(p)), {
+      message: `an unknown placeholder; the known ones are ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')}`,
+    }),
   /** A measurement meeting it is a failure. */
   failure: condition,
   /** A measurement meeting it is a success (it resets the failure count); between the two: inconclusive. */
@@ -112,7 +118,12 @@ export function parseAnalysisFile(text: string, file: string, env: NodeJS.Proces
     const node = doc.getIn(issue.path as (string | number)[], true);
     const parent =
       issue.path.length > 0 ? doc.getIn(issue.path.slice(0, -1) as (string | number)[], true) : doc.contents;
-    const at = isNode(node) ? node : isNode(parent) ? parent : undefined;
+    let at = isNode(node) ? node : isNode(parent) ? parent : undefined;
+    if (issue.code === 'unrecognized_keys' && isMap(node)) {
+      // Point at the unknown key itself, not at the map that holds it.
+      const pair = node.items.find((i) => isScalar(i.key) && issue.keys.includes(String(i.key.value)));
+      if (pair && isScalar(pair.key)) at = pair.key;
+    }
     const line = at?.range ? lines.linePos(at.range[0]).line : undefined;
     throw new AnalysisConfigError(
       `${file}${line ? `:${line}` : ''}: ${where}: ${issue.message}. Fix: ${fixFor(issue)} (README, "Metric analysis").`,
