@@ -176,10 +176,10 @@ export function startAlertmanager(o: AlertmanagerOptions): Promise<Peer> {
 export interface PrometheusOptions {
   /** `host:port` of the exporter to scrape. */
   target: string;
-  /** `host:port` of the Alertmanager to send alerts to. */
-  alertmanager: string;
+  /** `host:port` of the Alertmanager to send alerts to (none: no alerting). */
+  alertmanager?: string;
   /** Alerting rules (Prometheus rule objects). */
-  rules: unknown[];
+  rules?: unknown[];
 }
 
 /** Prometheus scraping one target every second, evaluating the rules every second. */
@@ -187,7 +187,9 @@ export function startPrometheus(o: PrometheusOptions): Promise<Peer> {
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
     rule_files: ['rules.yml'],
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager] }] }] },
+    ...(o.alertmanager
+      ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [o.alertmanager] }] }] } }
+      : {}),
     scrape_configs: [{ job_name: 'app', static_configs: [{ targets: [o.target] }] }],
   };
   return startPeer(
@@ -198,6 +200,6 @@ export function startPrometheus(o: PrometheusOptions): Promise<Peer> {
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { 'prometheus.yml': config, 'rules.yml': { groups: [{ name: 'sae-rollback', rules: o.rules }] } },
+    { 'prometheus.yml': config, 'rules.yml': { groups: [{ name: 'sae-rollback', rules: o.rules ?? [] }] } },
   );
 }
