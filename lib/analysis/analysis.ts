@@ -6,7 +6,7 @@
  */
 import type { SharedState } from '../idempotency/store.js';
 import type { Alarm } from '../rollback/outcome.js';
-import type { PromApi } from './client.js';
+import { type PromApi, PromQueryError } from './client.js';
 import type { AnalysisFile, AnalysisQuery } from './config.js';
 import {
   describeCondition,
@@ -52,6 +52,11 @@ export interface AnalysisRun {
   notes: AnalysisNote[];
   /** Prometheus trouble, once per distinct message. */
   errors: string[];
+}
+
+/** A placeholder the app has no value for: that query is inconclusive for the app. */
+class MissingValue extends Error {
+  override readonly name = 'MissingValue';
 }
 
 export class Analysis {
@@ -142,9 +147,10 @@ export class Analysis {
       string,
       string | undefined
     >;
+    // SAE trouble (and the guard's per-run SAE allowance) is the guard's to handle: not caught here.
+    const needsVersion = q.compareWithPrevious || placeholdersIn(q.query).includes('version');
+    const versions = needsVersion ? await t.versions() : {};
     try {
-      const needsVersion = q.compareWithPrevious || placeholdersIn(q.query).includes('version');
-      const versions = needsVersion ? await t.versions() : {};
       const ask = async (version: string | undefined) => {
         const promql = render(q.query, { ...vars, ...(version !== undefined ? { version } : {}) } as never);
         if (promql === undefined)
@@ -170,7 +176,8 @@ export class Analysis {
             detail: `new ${current.value}, previous ${previous.value}`,
           };
     } catch (err) {
-      const msg = (err as Error).message;
+      if (!(err instanceof PromQueryError || err instanceof MissingValue)) throw err;
+      const msg = err.message;
       if (!run.errors.includes(msg)) run.errors.push(msg);
       return { detail: msg };
     }

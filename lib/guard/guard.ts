@@ -187,7 +187,7 @@ export class Guard {
         report.errors.push(`app ${target.appId}: ${e.message ?? String(err)}`);
       }
     }
-    for (const e of run?.errors ?? []) report.errors.push(`analysis: ${e}; its queries were inconclusive`);
+    for (const e of run?.errors ?? []) report.errors.push(`analysis: ${e}; no measurement from it this run`);
     report.complete = done >= n;
     report.nextCursor = (start + done) % n;
     await this.#o.store.putValue(CURSOR, String(report.nextCursor), 7 * 86_400_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Analysis, type AnalysisTarget } from '../../lib/analysis/analysis.js';
-import type { PromApi, PromSample } from '../../lib/analysis/client.js';
+import { type PromApi, PromQueryError, type PromSample } from '../../lib/analysis/client.js';
 import { parseAnalysisFile } from '../../lib/analysis/config.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 
@@ -89,6 +89,21 @@ describe('Analysis', () => {
     await a.check(target('a'), 0, run);
     const f = await a.check(target('a'), 60_000, run);
     expect(f?.alarm.value).toBe('no data');
+  });
+
+  it('leaves SAE trouble finding the versions to the guard (its budget stop), but Prometheus trouble is a note', async () => {
+    const a = new Analysis({ file: file({}), prom: fakeProm({ new: 5 }), store: new MemoryStore() });
+    const run = a.run();
+    const t = { ...target('a'), versions: () => Promise.reject(new Error('this run spent its SAE calls')) };
+    await expect(a.check(t, 0, run)).rejects.toThrow(/spent its SAE calls/);
+    const down: PromApi = {
+      query: () => Promise.reject(new PromQueryError('Prometheus at p:9: ECONNREFUSED')),
+    };
+    const b = new Analysis({ file: file({}), prom: down, store: new MemoryStore() });
+    const runB = b.run();
+    expect(await b.check(target('b'), 0, runB)).toBeUndefined();
+    expect(runB.errors).toEqual(['Prometheus at p:9: ECONNREFUSED']);
+    expect(runB.notes).toMatchObject([{ verdict: 'inconclusive', failures: 0 }]);
   });
 
   it('keeps the same firedAt on later failures, so repeats are one piece of evidence', async () => {

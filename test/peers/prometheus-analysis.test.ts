@@ -52,6 +52,7 @@ describe('metric analysis against a real Prometheus', () => {
   const bad = newAppId('bad');
   const spike = newAppId('spike');
   const silent = newAppId('silent');
+  const baked = newAppId('baked');
   let prom: Peer;
   let s: GuardStack;
 
@@ -74,12 +75,13 @@ describe('metric analysis against a real Prometheus', () => {
     return s.tick();
   };
   const notes = (r: GuardReport, appId: string) => (r.analysis ?? []).filter((n) => n.appId === appId);
-  const start = (appId: string) => {
+  const start = (appId: string, history = false) => {
     s.sae.seedApp({
       appId,
       appName: appId.slice(0, 20),
       versions: ['v1', 'v2'],
       versionIds: [`${appId}-v1`, `${appId}-v2`],
+      history,
     });
     return s.sae.startChangeOrder({ appId, toVersion: 'v3', toVersionId: `${appId}-v3` });
   };
@@ -88,7 +90,8 @@ describe('metric analysis against a real Prometheus', () => {
     const target = `127.0.0.1:${await listenLocal(app.server, 0)}`;
     prom = await startPrometheus({ target });
     s = await startGuardStack({
-      WATCH_APP_IDS: [bad, spike, silent].join(','),
+      WATCH_APP_IDS: [bad, spike, silent, baked].join(','),
+      BAKE_WINDOW_SECONDS: '1800',
       ANALYSIS_CONFIG: analysisFile(dir, prom.url),
     });
   }, 60_000);
@@ -156,6 +159,20 @@ describe('metric analysis against a real Prometheus', () => {
     expect(s.sae.callsTo('AbortAndRollbackChangeOrder').map((c) => c.query.ChangeOrderId)).not.toContain(co);
     expect(s.sae.getChangeOrder(co)?.status).toBe(1);
   }, 60_000);
+
+  it('inside the bake window, a finished release that goes bad is rolled back (RollbackApplication)', async () => {
+    const co = start(baked, true); // history: the change orders that prove v2 was live before
+    s.sae.finishChangeOrder(co);
+    await set(baked, `${baked}-v3`, 0.5);
+    const reports = [await tick(), await tick(), await tick()];
+    expect(reports.map((r) => notes(r, baked)[0]?.failures)).toEqual([1, 2, 3]);
+    expect(reports[2]?.findings, JSON.stringify(s.published().at(-1))).toMatchObject([
+      { appId: baked, changeOrderId: co, condition: 'metric-analysis', outcome: 'rolled-back-application' },
+    ]);
+    expect(s.sae.callsTo('RollbackApplication').map((c) => [c.query.AppId, c.query.VersionId])).toEqual([
+      [baked, `${baked}-v2`],
+    ]);
+  }, 60_000);
 });
 
 describe('metric analysis with Prometheus unreachable', () => {
@@ -185,7 +202,7 @@ describe('metric analysis with Prometheus unreachable', () => {
     const r = await s.tick();
     expect(r.errors).toEqual([
       expect.stringMatching(
-        /^analysis: Prometheus at 127\.0\.0\.1:\d+: ECONNREFUSED; its queries were inconclusive$/,
+        /^analysis: Prometheus at 127\.0\.0\.1:\d+: ECONNREFUSED; no measurement from it this run$/,
       ),
     ]);
     expect(notes(r, watched)).toMatchObject([{ verdict: 'inconclusive' }]);
