@@ -42,17 +42,21 @@ describe('dist/alarm bundle', () => {
 
   it('dist/guard carries the analysis files, read from the code directory as FC runs it', async () => {
     expect(existsSync(`${root}dist/guard/analysis/example.yaml`)).toBe(true);
-    const { stdout } = await run('node', ['-e', "process.stdout.write(typeof require('./index.js').handler)"], {
-      cwd: `${root}dist/guard`,
-      env: {
-        PATH: process.env.PATH ?? '',
-        SAE_REGION: 'cn-hangzhou',
-        MNS_ACCOUNT_ID: '1234567890123456',
-        LOG_LEVEL: 'error',
-        ANALYSIS_CONFIG: 'analysis/example.yaml',
-        ARMS_PROMETHEUS_TOKEN: 'token-from-the-environment',
+    const { stdout } = await run(
+      'node',
+      ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
+      {
+        cwd: `${root}dist/guard`,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SAE_REGION: 'cn-hangzhou',
+          MNS_ACCOUNT_ID: '1234567890123456',
+          LOG_LEVEL: 'error',
+          ANALYSIS_CONFIG: 'analysis/example.yaml',
+          ARMS_PROMETHEUS_TOKEN: 'token-from-the-environment',
+        },
       },
-    });
+    );
     expect(stdout).toBe('function');
   });
 
