@@ -52,6 +52,8 @@ export interface AnalysisRun {
   notes: AnalysisNote[];
   /** Prometheus trouble, once per distinct message. */
   errors: string[];
+  /** Set when Prometheus gave no answer: the rest of the run sends no more queries (each would wait too). */
+  unreachable?: boolean;
 }
 
 /** A placeholder the app has no value for: that query is inconclusive for the app. */
@@ -101,6 +103,14 @@ export class Analysis {
     const cost = q.compareWithPrevious ? 2 : 1;
     if (run.sent + cost > this.#file.maxQueriesPerRun) {
       run.notes.push({ ...base, verdict: 'over-run-limit', detail: 'the run sent its maxQueriesPerRun' });
+      return undefined;
+    }
+    if (run.unreachable) {
+      run.notes.push({
+        ...base,
+        verdict: 'inconclusive',
+        detail: 'Prometheus gave no answer earlier in this run',
+      });
       return undefined;
     }
     const m = await this.#measure(q, t, run);
@@ -177,6 +187,7 @@ export class Analysis {
           };
     } catch (err) {
       if (!(err instanceof PromQueryError || err instanceof MissingValue)) throw err;
+      if (err instanceof PromQueryError && err.unreachable) run.unreachable = true;
       const msg = err.message;
       if (!run.errors.includes(msg)) run.errors.push(msg);
       return { detail: msg };

@@ -18,6 +18,14 @@ export interface PromApi {
 /** The query could not be answered (unreachable, timed out, refused, a PromQL error). */
 export class PromQueryError extends Error {
   override readonly name = 'PromQueryError';
+  constructor(
+    message: string,
+    /** No answer at all (refused, timed out): the next queries of this run would wait the same way. */
+    readonly unreachable = false,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
 }
 
 const answerSchema = z.object({
@@ -71,7 +79,7 @@ export class PromClient implements PromApi {
     } catch (err) {
       const e = err as Error;
       const why = e.name === 'TimeoutError' ? `no answer within ${this.#o.timeoutMs} ms` : causeOf(e);
-      throw new PromQueryError(`Prometheus at ${host}: ${why}`, { cause: err });
+      throw new PromQueryError(`Prometheus at ${host}: ${why}`, true, { cause: err });
     }
     const body = await res.text();
     let parsed: z.infer<typeof answerSchema> | undefined;
