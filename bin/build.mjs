@@ -1,7 +1,7 @@
 // `npm run build`: one self-contained bundle per FC function in dist/<name>/index.js, with a source map.
 // CommonJS, because FC's nodejs20 runtime loads `index.handler` from a .js file as CommonJS by default,
 // and the @alicloud SDKs are CommonJS themselves (no require-in-ESM shims needed).
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -52,6 +52,10 @@ for (const file of functions) {
   });
   // FC uploads dist/<name>/ alone, where .js means CommonJS; say so here too, since this repo is "type": "module".
   writeFileSync(join(root, 'dist', name, 'package.json'), '{ "type": "commonjs" }\n');
+  // Metric-analysis files travel with the code: ANALYSIS_CONFIG=analysis/<file> is read from FC's /code.
+  if (existsSync(join(root, 'analysis'))) {
+    cpSync(join(root, 'analysis'), join(root, 'dist', name, 'analysis'), { recursive: true });
+  }
   console.log(
     `dist/${name}/index.js  ${(statSync(outfile).size / 1024).toFixed(0)} KiB  (handler: index.handler)`,
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalysisConfigError, type AnalysisFile, loadAnalysisFile } from './analysis/config.js';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { commaSeparated } from './env-list.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
@@ -125,6 +126,8 @@ const baseSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'must be an FC function name')
     .default('sae-rollback-consumer'),
+  /** Metric analysis: path of the YAML/JSON analysis file (relative: from the working directory, FC's /code). */
+  ANALYSIS_CONFIG: z.string().optional(),
   /** Post-deploy bake window: an alarm this soon after a release succeeded rolls the app back (0 = off). */
   BAKE_WINDOW_SECONDS: intFrom(0, 0, 7 * 86_400),
   /** Policy: when either list is set, only these apps / apps of these namespaces are ever rolled back. */
@@ -190,6 +193,8 @@ export interface Config {
     /** `fc-async`: the invoker settings (INVOKE_* variables) for the fan-out to the consumer. */
     fanOut?: { consumerFunction: string; invoker: InvokerSettings };
   };
+  /** Metric analysis (ANALYSIS_CONFIG), read and validated here, once per cold start; absent: off. */
+  analysis?: AnalysisFile;
   /** 0: off. */
   bakeWindowMs: number;
   policy: {
@@ -295,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : {}),
     },
     bakeWindowMs: e.BAKE_WINDOW_SECONDS * 1000,
+    ...(e.ANALYSIS_CONFIG ? { analysis: analysisFile(e.ANALYSIS_CONFIG, cleaned) } : {}),
     policy: {
       allowAppIds: e.POLICY_ALLOW_APP_IDS,
       allowNamespaceIds: e.POLICY_ALLOW_NAMESPACE_IDS,
@@ -305,6 +311,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rules: releaseRulesFrom(e),
   };
+}
+
+/** The analysis file, its problems reported like every other configuration error. */
+function analysisFile(path: string, env: Record<string, string | undefined>): AnalysisFile {
+  try {
+    return loadAnalysisFile(path, env);
+  } catch (err) {
+    if (!(err instanceof AnalysisConfigError)) throw err;
+    throw new ConfigError(err.message);
+  }
 }
 
 /** The fan-out's invoker settings, with its problems reported like every other configuration error. */

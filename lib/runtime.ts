@@ -1,3 +1,5 @@
+import { Analysis } from './analysis/analysis.js';
+import { PromClient } from './analysis/client.js';
 import type { Budget } from './budget/budget.js';
 import { MemoryBudget } from './budget/memory-budget.js';
 import { RedisBudget } from './budget/redis-budget.js';
@@ -152,6 +154,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     directory,
     resolutionTtlMs: config.idempotency.resolutionTtlMs,
     dispatch,
+    ...(config.analysis ? { analysis: analysisOf(config.analysis, store) } : {}),
   });
   return {
     config,
@@ -169,6 +172,18 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     policy,
     guard,
   };
+}
+
+/** Metric analysis over the file's Prometheus-compatible API (built once, like every client). */
+function analysisOf(file: NonNullable<Config['analysis']>, store: Store): Analysis {
+  const p = file.prometheus;
+  const prom = new PromClient({
+    url: p.url,
+    timeoutMs: p.timeout,
+    ...(p.bearerToken ? { bearerToken: p.bearerToken } : {}),
+    ...(p.basicAuth ? { basicAuth: p.basicAuth } : {}),
+  });
+  return new Analysis({ file, prom, store });
 }
 
 /** The store and the call budget: in this process, or shared through one Redis connection. */

@@ -46,3 +46,24 @@ export async function alarmingSince(
   await store.putValue(key, `${since}:${now}`, WEEK_MS);
   return since;
 }
+
+/**
+ * The release's new and previous version IDs (ListAppVersions, newest first), asked once per change
+ * order and kept in the store: metric analysis fills `{{version}}` with them.
+ */
+export async function releaseVersions(
+  store: Store,
+  changeOrderId: string,
+  list: () => Promise<ReadonlyArray<{ versionId: string }>>,
+): Promise<{ current?: string; previous?: string }> {
+  const key = `sae-rollback:guard:versions:${changeOrderId}`;
+  const raw = await store.getValue(key);
+  if (raw !== undefined) return JSON.parse(raw) as { current?: string; previous?: string };
+  const [current, previous] = await list();
+  const v = {
+    ...(current ? { current: current.versionId } : {}),
+    ...(previous ? { previous: previous.versionId } : {}),
+  };
+  await store.putValue(key, JSON.stringify(v), WEEK_MS);
+  return v;
+}

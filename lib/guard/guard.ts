@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Analysis, AnalysisRun } from '../analysis/analysis.js';
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { CmsApi, MetricRule } from '../cms/index.js';
@@ -21,7 +22,7 @@ import {
   type RunningState,
   runningCondition,
 } from './conditions.js';
-import { alarmingSince, waitingSince } from './first-seen.js';
+import { alarmingSince, releaseVersions, waitingSince } from './first-seen.js';
 import { sweepOrphans } from './orphans.js';
 import type { Dispatch, Finding, GuardReport, GuardSettings, WatchedApp } from './types.js';
 import { watchList } from './watch-list.js';
@@ -42,6 +43,8 @@ export interface GuardOptions {
   /** Shared with the core's resolution cache (same store keys). Default 10 s. */
   resolutionTtlMs?: number;
   dispatch: Dispatch;
+  /** Metric analysis (ANALYSIS_CONFIG); its queries never spend SAE calls. */
+  analysis?: Analysis;
 }
 
 /** Thrown inside a run when its share of SAE calls is spent: the rest of the apps wait for the next run. */
@@ -163,6 +166,8 @@ export class Guard {
       }
     }
 
+    const run = this.#o.analysis?.run();
+    if (run) report.analysis = run.notes;
     const n = watch.apps.length;
     const start = Number(await this.#o.store.getValue(CURSOR)) % n || 0;
     const findings: Finding[] = [];
@@ -170,7 +175,8 @@ export class Guard {
     for (; done < n; done++) {
       const target = watch.apps[(start + done) % n] as WatchedApp;
       try {
-        const f = await this.#check(target, alarms.get(target.appId) ?? [], now, { sae, metered }, inv);
+        const io = { sae, metered, app, run };
+        const f = await this.#check(target, alarms.get(target.appId) ?? [], now, io, inv);
         report.checked.push(target.appId);
         if (f) findings.push(f);
       } catch (err) {
@@ -186,6 +192,7 @@ export class Guard {
         report.errors.push(`app ${target.appId}: ${e.message ?? String(err)}`);
       }
     }
+    for (const e of run?.errors ?? []) report.errors.push(`analysis: ${e}; no measurement from it this run`);
     report.complete = done >= n;
     report.nextCursor = (start + done) % n;
     await this.#o.store.putValue(CURSOR, String(report.nextCursor), 7 * 86_400_000);
@@ -220,7 +227,12 @@ export class Guard {
     target: WatchedApp,
     rules: readonly MetricRule[],
     now: number,
-    io: { sae: SaeApi; metered: <T>(fn: () => Promise<SaeResult<T>>) => Promise<T> },
+    io: {
+      sae: SaeApi;
+      metered: <T>(fn: () => Promise<SaeResult<T>>) => Promise<T>;
+      app: SaeAppApi;
+      run?: AnalysisRun | undefined;
+    },
     inv: InvocationInfo,
   ): Promise<Finding | undefined> {
     const { sae, metered } = io;
@@ -234,6 +246,15 @@ export class Guard {
     if (!co) return undefined;
     const listOrders = (q: Parameters<SaeApi['listChangeOrders']>[0]) =>
       metered(() => sae.listChangeOrders(q));
+    const analyse = async (): Promise<Finding | undefined> => {
+      if (!this.#o.analysis || !io.run) return undefined;
+      const versions = () =>
+        releaseVersions(this.#o.store, co, () => metered(() => io.app.listAppVersions(appId)));
+      const f = await this.#o.analysis.check({ ...target, changeOrderId: co, versions }, now, io.run);
+      return (
+        f && { appId, changeOrderId: co, condition: 'metric-analysis', detail: f.detail, alarm: f.alarm }
+      );
+    };
     const finding = async (condition: Finding['condition'], detail: string): Promise<Finding> => {
       const rule = condition === 'cloudmonitor-alarm' ? rules[0] : undefined;
       const since = rule ? await alarmingSince(this.#o.store, rule.ruleId, appId, now) : undefined;
@@ -266,13 +287,14 @@ export class Guard {
       const waiting = await waitingSince(this.#o.store, co, state.status === 8, now);
       if (waiting !== undefined) state.waitingSince = waiting;
       const hit = runningCondition(state, now, { maxExecutingMs, maxBatchWaitMs }, rules);
-      return hit ? finding(hit.condition, hit.detail) : undefined;
+      return hit ? finding(hit.condition, hit.detail) : analyse();
     }
 
     // Finished: only the bake window can make it a finding.
     const bakeMs = this.#o.settings.bakeWindowMs;
     const name = status.lastChangeOrderStatus;
-    if (bakeMs <= 0 || !(name === 'FAIL' || (name === 'SUCCESS' && rules.length > 0))) return undefined;
+    const watching = rules.length > 0 || this.#o.analysis !== undefined;
+    if (bakeMs <= 0 || !(name === 'FAIL' || (name === 'SUCCESS' && watching))) return undefined;
     const facts = await this.#facts.get(appId, co, listOrders, { finished: true });
     if (!facts) return undefined;
     const v = bakeEligibility(facts, now, bakeMs);
@@ -280,6 +302,7 @@ export class Guard {
     if (v.kind === 'failed-single-batch') {
       return finding('failed-single-batch', 'a single-batch release failed inside the bake window');
     }
+    if (rules.length === 0) return analyse();
     return finding('cloudmonitor-alarm', `${alarmDetail(rules)}, inside the bake window of its last release`);
   }
 }

@@ -1,3 +1,4 @@
+import type { AnalysisNote } from '../analysis/analysis.js';
 import type { Alarm, OutcomeKind } from '../rollback/outcome.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 
@@ -13,6 +14,8 @@ export const GUARD_CONDITIONS = [
   'cloudmonitor-alarm',
   /** A single-batch release failed inside the bake window; SAE does not roll those back. */
   'failed-single-batch',
+  /** A metric-analysis query failed `failureLimit` times in a row (while running, or inside the bake window). */
+  'metric-analysis',
 ] as const;
 export type GuardCondition = (typeof GUARD_CONDITIONS)[number];
 
@@ -96,6 +99,8 @@ export interface GuardReport {
   retry: boolean;
   /** Change orders whose holder died, finished by this run through the normal path (lib/guard/orphans.ts). */
   orphans: Orphan[];
+  /** What each metric-analysis query measured in this run (absent when analysis is off). */
+  analysis?: AnalysisNote[];
   /** Problems that cut the run short or left a part out (budget, CloudMonitor down, …). */
   errors: string[];
 }

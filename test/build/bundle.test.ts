@@ -40,6 +40,26 @@ describe('dist/alarm bundle', () => {
     },
   );
 
+  it('dist/guard carries the analysis files, read from the code directory as FC runs it', async () => {
+    expect(existsSync(`${root}dist/guard/analysis/example.yaml`)).toBe(true);
+    const { stdout } = await run(
+      'node',
+      ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
+      {
+        cwd: `${root}dist/guard`,
+        env: {
+          PATH: process.env.PATH ?? '',
+          SAE_REGION: 'cn-hangzhou',
+          MNS_ACCOUNT_ID: '1234567890123456',
+          LOG_LEVEL: 'error',
+          ANALYSIS_CONFIG: 'analysis/example.yaml',
+          ARMS_PROMETHEUS_TOKEN: 'token-from-the-environment',
+        },
+      },
+    );
+    expect(stdout).toBe('function');
+  });
+
   it('loads as CommonJS in a fresh process and aborts through the emulators', async () => {
     expect(existsSync(`${root}dist/alarm/index.js.map`)).toBe(true);
     s.sae.seedApp({ appId: 'bundle-app-1', versions: ['v1', 'v2'] });
