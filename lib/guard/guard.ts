@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Analysis, AnalysisRun } from '../analysis/analysis.js';
+import type { Analysis } from '../analysis/analysis.js';
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { CmsApi, MetricRule } from '../cms/index.js';
@@ -8,21 +8,14 @@ import type { Store } from '../idempotency/store.js';
 import type { Logger } from '../log.js';
 import type { AppDirectory } from '../policy/namespaces.js';
 import type { Policy } from '../policy/policy.js';
-import { bakeEligibility, ChangeOrderFactsCache } from '../rollback/bake.js';
+import { ChangeOrderFactsCache } from '../rollback/bake.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
 import { withCallPolicy } from '../sae/retry.js';
-import type { ApplicationStatus, SaeApi, SaeResult } from '../sae/types.js';
+import type { SaeApi, SaeResult } from '../sae/types.js';
 import { alarmingApps } from './alarms.js';
-import {
-  alarmDetail,
-  findingAlarm,
-  LAST_STATUS_CODES,
-  type RunningState,
-  runningCondition,
-} from './conditions.js';
-import { alarmingSince, releaseVersions, waitingSince } from './first-seen.js';
+import { type CheckDeps, checkApp } from './check.js';
 import { sweepOrphans } from './orphans.js';
 import type { Dispatch, Finding, GuardReport, GuardSettings, WatchedApp } from './types.js';
 import { watchList } from './watch-list.js';
@@ -66,6 +59,7 @@ export class Guard {
   readonly #clock: Clock;
   readonly #facts: ChangeOrderFactsCache;
   readonly #resolution: ResolutionCache | undefined;
+  readonly #checkDeps: CheckDeps;
 
   constructor(o: GuardOptions) {
     this.#o = o;
@@ -74,6 +68,13 @@ export class Guard {
     const ttl = o.resolutionTtlMs ?? 10_000;
     this.#resolution =
       ttl > 0 ? new ResolutionCache({ store: o.store, ttlMs: ttl, clock: this.#clock }) : undefined;
+    this.#checkDeps = {
+      store: o.store,
+      settings: o.settings,
+      analysis: o.analysis,
+      resolution: this.#resolution,
+      facts: this.#facts,
+    };
   }
 
   get settings(): GuardSettings {
@@ -176,7 +177,7 @@ export class Guard {
       const target = watch.apps[(start + done) % n] as WatchedApp;
       try {
         const io = { sae, metered, app, run };
-        const f = await this.#check(target, alarms.get(target.appId) ?? [], now, io, inv);
+        const f = await checkApp(this.#checkDeps, target, alarms.get(target.appId) ?? [], now, io, inv);
         report.checked.push(target.appId);
         if (f) findings.push(f);
       } catch (err) {
@@ -220,89 +221,5 @@ export class Guard {
         report.errors.push(`dispatching ${f.condition} for app ${f.appId}: ${(err as Error).message}`);
       }
     }
-  }
-
-  /** One app: its latest change order against every condition. DescribeChangeOrder only when needed. */
-  async #check(
-    target: WatchedApp,
-    rules: readonly MetricRule[],
-    now: number,
-    io: {
-      sae: SaeApi;
-      metered: <T>(fn: () => Promise<SaeResult<T>>) => Promise<T>;
-      app: SaeAppApi;
-      run?: AnalysisRun | undefined;
-    },
-    inv: InvocationInfo,
-  ): Promise<Finding | undefined> {
-    const { sae, metered } = io;
-    const { appId } = target;
-    const lookup = () => metered(() => sae.describeApplicationStatus(appId));
-    const deadline = (inv.deadline ?? now + 30_000) - 2_000;
-    const status: ApplicationStatus = this.#resolution
-      ? (await this.#resolution.resolve(appId, lookup, deadline)).status
-      : await lookup();
-    const co = status.lastChangeOrderId;
-    if (!co) return undefined;
-    const listOrders = (q: Parameters<SaeApi['listChangeOrders']>[0]) =>
-      metered(() => sae.listChangeOrders(q));
-    const analyse = async (): Promise<Finding | undefined> => {
-      if (!this.#o.analysis || !io.run) return undefined;
-      const versions = () =>
-        releaseVersions(this.#o.store, co, () => metered(() => io.app.listAppVersions(appId)));
-      const f = await this.#o.analysis.check({ ...target, changeOrderId: co, versions }, now, io.run);
-      return (
-        f && { appId, changeOrderId: co, condition: 'metric-analysis', detail: f.detail, alarm: f.alarm }
-      );
-    };
-    const finding = async (condition: Finding['condition'], detail: string): Promise<Finding> => {
-      const rule = condition === 'cloudmonitor-alarm' ? rules[0] : undefined;
-      const since = rule ? await alarmingSince(this.#o.store, rule.ruleId, appId, now) : undefined;
-      return {
-        appId,
-        changeOrderId: co,
-        condition,
-        detail,
-        alarm: findingAlarm(condition, detail, rules, since),
-      };
-    };
-
-    if (status.lastChangeOrderRunning) {
-      const state: RunningState = {
-        status: LAST_STATUS_CODES[status.lastChangeOrderStatus ?? ''] ?? -1,
-        exception: status.subStatus === 'RUNNING_BUT_HAS_ERROR',
-      };
-      if (state.status < 0) {
-        // A status string we cannot map: ask the change order itself.
-        const d = await metered(() => sae.describeChangeOrder(co));
-        state.status = d.status;
-        state.exception ||= d.subStatus === 1;
-      }
-      const { maxExecutingMs, maxBatchWaitMs } = this.#o.settings;
-      if (!state.exception && maxExecutingMs > 0 && (state.status === 1 || state.status === 9)) {
-        // CreateTime never changes: one ListChangeOrders per change order, then the cache.
-        const facts = await this.#facts.get(appId, co, listOrders);
-        if (facts?.createdAt !== undefined) state.createdAt = facts.createdAt;
-      }
-      const waiting = await waitingSince(this.#o.store, co, state.status === 8, now);
-      if (waiting !== undefined) state.waitingSince = waiting;
-      const hit = runningCondition(state, now, { maxExecutingMs, maxBatchWaitMs }, rules);
-      return hit ? finding(hit.condition, hit.detail) : analyse();
-    }
-
-    // Finished: only the bake window can make it a finding.
-    const bakeMs = this.#o.settings.bakeWindowMs;
-    const name = status.lastChangeOrderStatus;
-    const watching = rules.length > 0 || this.#o.analysis !== undefined;
-    if (bakeMs <= 0 || !(name === 'FAIL' || (name === 'SUCCESS' && watching))) return undefined;
-    const facts = await this.#facts.get(appId, co, listOrders, { finished: true });
-    if (!facts) return undefined;
-    const v = bakeEligibility(facts, now, bakeMs);
-    if (!v.eligible) return undefined;
-    if (v.kind === 'failed-single-batch') {
-      return finding('failed-single-batch', 'a single-batch release failed inside the bake window');
-    }
-    if (rules.length === 0) return analyse();
-    return finding('cloudmonitor-alarm', `${alarmDetail(rules)}, inside the bake window of its last release`);
   }
 }
