@@ -24,7 +24,7 @@ describe('bench harness, small input', () => {
       [3, 2], // naming the app: + DescribeApplicationStatus
       [0, 1], // duplicates naming the change order
       [0, 2], // duplicates naming the app, resolution cached
-      [1, 2], // ... after the cache expired
+      [0, 2], // ... after the cache expired: the app's cool-down answers from the store
     ]);
     const storm = r.details.storm as {
       ours: { aborts: number; rolledBackApps: number; maxInWindow: number };
