@@ -55,9 +55,25 @@ const SEVERITY_NAMES: Readonly<Record<string, Severity>> = Object.fromEntries([
   ),
 ]);
 
+/**
+ * CloudMonitor numbers its levels from 2: Critical (2, shown as P2), Warning (3, P3), Info (4, P4) —
+ * the `level` of a rule's escalations and of the callback's `expression`. ARMS counts from P1, so
+ * "P2" means a different level there: the source decides.
+ */
+const CLOUDMONITOR_LEVELS: Readonly<Record<string, Severity>> = {
+  p2: 'CRITICAL',
+  '2': 'CRITICAL',
+  p3: 'WARN',
+  '3': 'WARN',
+  p4: 'INFO',
+  '4': 'INFO',
+};
+
 /** The level a source's severity string names; undefined when it names none we know. */
-export function normalizeSeverity(raw: string): Severity | undefined {
-  return SEVERITY_NAMES[raw.trim().toLowerCase()];
+export function normalizeSeverity(raw: string, source?: string): Severity | undefined {
+  const key = raw.trim().toLowerCase();
+  const cloudMonitor = source === 'cloudmonitor' || source === 'guard';
+  return (cloudMonitor ? CLOUDMONITOR_LEVELS[key] : undefined) ?? SEVERITY_NAMES[key];
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -139,7 +155,7 @@ export class Policy {
         reason: `severity: the ${alarm.source} alarm carries no severity, and POLICY_MIN_SEVERITY is ${min}; an unrated alarm is not acted on. Give the rule a level (CloudMonitor triggerLevel, a severity label on the Alertmanager/ARMS rule) or set POLICY_ALLOW_UNRATED=true.`,
       };
     }
-    const level = normalizeSeverity(alarm.severity);
+    const level = normalizeSeverity(alarm.severity, alarm.source);
     if (level === undefined) {
       return {
         ok: false,

@@ -10,12 +10,29 @@ const MIN = 60_000;
 
 describe('Policy (unit)', () => {
   it('maps the sources’ severity names onto CRITICAL / WARN / INFO', () => {
-    expect(['CRITICAL', 'critical', 'P1', 'page'].map(normalizeSeverity)).toEqual(Array(4).fill('CRITICAL'));
-    expect(['WARN', 'warning', 'WARNING', 'P2', 'error'].map(normalizeSeverity)).toEqual(
+    expect(['CRITICAL', 'critical', 'P1', 'page'].map((x) => normalizeSeverity(x))).toEqual(
+      Array(4).fill('CRITICAL'),
+    );
+    expect(['WARN', 'warning', 'WARNING', 'P2', 'error'].map((x) => normalizeSeverity(x))).toEqual(
       Array(5).fill('WARN'),
     );
-    expect(['INFO', 'info', 'P4', 'low'].map(normalizeSeverity)).toEqual(Array(4).fill('INFO'));
+    expect(['INFO', 'info', 'P4', 'low'].map((x) => normalizeSeverity(x))).toEqual(Array(4).fill('INFO'));
     expect(normalizeSeverity('whatever')).toBeUndefined();
+  });
+
+  it("reads CloudMonitor's P2–P4 (and levels 2–4) as its own Critical, Warning, Info — not ARMS's P-numbers", () => {
+    const cms = (raw: string) => normalizeSeverity(raw, 'cloudmonitor');
+    expect(['P2', '2', 'P3', '3', 'P4', '4', 'CRITICAL'].map(cms)).toEqual([
+      'CRITICAL',
+      'CRITICAL',
+      'WARN',
+      'WARN',
+      'INFO',
+      'INFO',
+      'CRITICAL',
+    ]);
+    expect(normalizeSeverity('P2', 'guard')).toBe('CRITICAL');
+    expect(normalizeSeverity('P2', 'alertmanager')).toBe('WARN'); // ARMS: P1 is the highest
   });
 
   it('refuses alarms below the minimum, and unrankable ones; passes requests without a severity', () => {
