@@ -7,6 +7,7 @@ import type { RollbackRequest } from '../rollback/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { cliCredentials } from './credentials.js';
 import { readOnlyDryRun } from './dry-run.js';
 import { cliConfig, stderrLogger } from './settings.js';
 
@@ -102,7 +103,12 @@ export const abortCommand: Command = {
 
     const loaded = cliConfig('abort', io, dryRun ? { DRY_RUN: 'true' } : {});
     if (!loaded.ok) return loaded.code;
-    const rt = createRuntime(loaded.config, { logger: stderrLogger(io, loaded.config.logLevel) });
+    const creds = await cliCredentials('abort', io);
+    if (!creds.ok) return creds.code;
+    const rt = createRuntime(loaded.config, {
+      logger: stderrLogger(io, loaded.config.logLevel),
+      fallbackCredentials: creds.source,
+    });
     try {
       const target = app !== undefined ? { appId: id } : { changeOrderId: id };
       if (dryRun && !coreDryRun(rt))

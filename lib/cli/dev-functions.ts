@@ -11,6 +11,13 @@ export interface ServeFunctionsOptions {
   file?: string;
 }
 
+export interface ServedFunctions {
+  close(): Promise<void>;
+  /** The alarm function's token, if it takes one. */
+  token?: string;
+  urls: Readonly<Record<string, string>>;
+}
+
 /**
  * The function half of `sae-rollback dev`: sets the environment the functions read at import (as on an
  * FC cold start) to point at `emulators`, loads every function, serves them, and prints the URLs.
@@ -20,7 +27,7 @@ export async function serveFunctions(
   emulators: DevEmulators,
   opts: ServeFunctionsOptions,
   io: Io,
-): Promise<() => Promise<void>> {
+): Promise<ServedFunctions> {
   const env = io.env ?? process.env;
   const split = opts.file !== undefined;
   // Every function process of the run takes the run's one token — secure by default wants a credential,
@@ -59,5 +66,5 @@ export async function serveFunctions(
     ? `sae-rollback dev --functions-only — functions served like FC against ${opts.file} (Ctrl-C stops)`
     : 'sae-rollback dev — functions served like FC, emulators on 127.0.0.1 (Ctrl-C stops)';
   io.stdout(opts.json ? `${JSON.stringify(info)}\n` : devBanner(title, info));
-  return () => server.close();
+  return { close: () => server.close(), ...(token ? { token } : {}), urls: server.urls };
 }

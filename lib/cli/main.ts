@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setDefaultLogSink } from '../log.js';
 import { abortCommand } from './abort.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { devCommand } from './dev.js';
@@ -35,6 +36,8 @@ function usage(): string {
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // Audit lines and warnings of the functions the CLI runs (invoke, dev) are diagnostics: stderr.
+  setDefaultLogSink((line) => io.stderr(`${line}\n`));
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
@@ -63,7 +66,17 @@ export const processIo: Io = {
   env: process.env,
   untilStopped: () =>
     new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // Started as `npx sae-rollback dev &`, this process is npm's grandchild, and `kill <npm's pid>`
+      // reaches only npm: when the parent goes away (re-parented to init), stop as if signalled.
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid !== parent) stop();
+      }, 500);
+      watch.unref();
+      const stop = () => {
+        clearInterval(watch);
+        resolve();
+      };
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     }),
 };

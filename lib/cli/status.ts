@@ -1,10 +1,10 @@
-import { defaultChainCredentials } from '../credentials.js';
 import { appIdSchema } from '../ids.js';
 import { SaeClient } from '../sae/client.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { describeStatus, TERMINAL_STATUSES } from '../sae/types.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { cliCredentials } from './credentials.js';
 import { cliConfig, errorLine } from './settings.js';
 import { fields, table } from './table.js';
 
@@ -48,9 +48,11 @@ export const statusCommand: Command = {
     const loaded = cliConfig('status', io, envHasMns(io) ? {} : { MNS_ENDPOINT: 'http://127.0.0.1:9' });
     if (!loaded.ok) return loaded.code;
     const { config } = loaded;
+    const creds = await cliCredentials('status', io);
+    if (!creds.ok) return creds.code;
     const sae = new SaeClient({
       regionId: config.regionId,
-      credentials: defaultChainCredentials(),
+      credentials: creds.source,
       ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
       protocol: config.sae.protocol,
       connectTimeoutMs: config.sae.connectTimeoutMs,
