@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
+import { wholeNumber } from './config-number.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
@@ -9,8 +10,7 @@ import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollbac
  * Every setting, read once at cold start from the environment. A bad value fails fast with the
  * variable's name, what was wrong with it and how to fix it — never with the value of a secret.
  */
-const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFrom = wholeNumber;
 
 const host = z
   .string()
@@ -271,7 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resolutionTtlMs: e.RESOLUTION_CACHE_SECONDS * 1000,
       inProgressWaitMs: e.IN_PROGRESS_WAIT_MS,
     },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS },
+    redis: { url: e.REDIS_URL, keyPrefix: withSeparator(e.REDIS_KEY_PREFIX), timeoutMs: e.REDIS_TIMEOUT_MS },
     budget: {
       calls: e.SAE_CALLS_PER_WINDOW,
       windowMs: e.SAE_BUDGET_WINDOW_MS,
@@ -313,6 +313,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rules: releaseRulesFrom(e),
   };
+}
+
+/** `prod` → `prod:` (keys read `prod:sae-rollback:…`, not `prodsae-rollback:…`); one ending in a separator stays. */
+function withSeparator(prefix: string): string {
+  return prefix === '' || /[:._-]$/.test(prefix) ? prefix : `${prefix}:`;
 }
 
 /** The fan-out's invoker settings, with its problems reported like every other configuration error. */
