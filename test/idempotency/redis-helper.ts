@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { redisUnreachable } from '../../lib/dev/redis-probe.js';
 import { connectRedis, type Redis } from '../../lib/idempotency/redis.js';
-import { redisUnreachable } from '../helpers/redis-probe.js';
 
 /** The real Redis the tests use (`.ci/run` starts one on 127.0.0.1:6379; TEST_REDIS_URL elsewhere). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

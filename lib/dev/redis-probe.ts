@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 /**
  * Whether a Redis answers at `url` (one PING over a raw socket, 1 s at most). Returns undefined when it
  * does, else the one line a developer needs: what was tried, how to start one, how to point elsewhere.
- * The Redis-backed test files call it at import, so a machine without Redis gets that line per file
+ * The Redis-backed test files (and `npm run reliability`) call it first, so a machine without Redis gets that line
  * within a second instead of ioredis reconnect errors and 20-second timeouts.
  */
 export async function redisUnreachable(url: string, timeoutMs = 1_000): Promise<string | undefined> {
