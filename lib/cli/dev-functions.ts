@@ -1,6 +1,7 @@
 import { authFromEnvironment, type DevEmulators, emulatorEnv } from '../dev/emulators-file.js';
 import { loadDevFunctions } from '../dev/functions.js';
 import { startDevServer } from '../dev/server.js';
+import { shareMemoryStateAcrossRuntimes } from '../runtime.js';
 import type { Io } from './command.js';
 import { devBanner } from './dev-banner.js';
 
@@ -47,6 +48,8 @@ export async function serveFunctions(
     io.stderr(
       'sae-rollback dev: IDEMPOTENCY_STORE=memory — this process dedupes alone; set IDEMPOTENCY_STORE=redis and REDIS_URL to share claims with other function processes\n',
     );
+  // One process serves every function: with the memory store they share it, as a deployment shares Redis.
+  shareMemoryStateAcrossRuntimes();
   const server = await startDevServer({
     functions: await loadDevFunctions(),
     port: opts.port,

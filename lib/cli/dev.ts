@@ -7,6 +7,7 @@ import { appIdSchema } from '../ids.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { serveFunctions } from './dev-functions.js';
+import { fileErrorText } from './settings.js';
 
 const help = `Usage: sae-rollback dev [options]
        sae-rollback dev --emulators-only [--port <n>] [--app <appId>] > emulators.json
@@ -137,10 +138,17 @@ export const devCommand: Command = {
 /** The `--emulators` file, parsed; or the exit code after saying what is wrong with it. */
 async function readEmulatorsFile(path: string, io: Io) {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse((await io.readFile(path)).toString('utf8'));
+    text = (await io.readFile(path)).toString('utf8');
   } catch (err) {
-    io.stderr(`sae-rollback dev: --emulators ${path}: ${(err as Error).message}\n`);
+    io.stderr(`sae-rollback dev: --emulators ${path}: cannot read it: ${fileErrorText(err)}\n`);
+    return EXIT.noInput;
+  }
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    io.stderr(`sae-rollback dev: --emulators ${path}: not JSON: ${(err as Error).message}\n`);
     return EXIT.noInput;
   }
   const parsed = devEmulatorsSchema.safeParse(json);

@@ -8,7 +8,7 @@ import { isValidTaskId, taskIdFor } from '../invoke/task-id.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { cliCredentials } from './credentials.js';
-import { cliInvokerSettings, errorLine } from './settings.js';
+import { cliInvokerSettings, errorLine, fileErrorText } from './settings.js';
 
 const help = `Usage: sae-rollback invoke <function> --event <file|-> [options]
 
@@ -83,8 +83,7 @@ export const invokeCommand: Command = {
     try {
       event = v.event === '-' ? await io.readStdin() : await io.readFile(v.event);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      io.stderr(`sae-rollback invoke: cannot read ${v.event}: ${code}\n`);
+      io.stderr(`sae-rollback invoke: cannot read ${v.event}: ${fileErrorText(err)}\n`);
       return EXIT.noInput;
     }
     if (!v.remote) return invokeLocal(fn, event, io);

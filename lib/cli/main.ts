@@ -28,9 +28,12 @@ function usage(): string {
     '',
     'Run "sae-rollback <command> --help" for the details of a command, its options and exit codes.',
     '',
+    'Options: -h, --help  this text;  -V, --version  the version',
+    '',
     'Exit status: 0 success; 1 failed for good; 2 not understood (extract); 3 nothing to do (abort);',
-    '             64 wrong arguments; 66 input file unreadable; 75 temporary failure, run again;',
-    '             78 invalid configuration.',
+    '             64 wrong arguments; 66 input file unreadable; 69 a port is taken (dev);',
+    '             75 temporary failure, run again;',
+    '             78 invalid configuration (or no credentials).',
   ].join('\n');
 }
 
@@ -44,12 +47,24 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${topic ? topic.help : usage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === '-V' || name === '--version' || name === 'version') {
+    io.stdout(`sae-rollback ${await version()}\n`);
+    return EXIT.ok;
+  }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.stderr(`sae-rollback: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
     return EXIT.usage;
   }
   return command.run(rest, io);
+}
+
+/** package.json's version (the CLI runs from the checkout, so it is always there). */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 /** The real process's streams and files. */

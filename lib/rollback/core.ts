@@ -379,7 +379,7 @@ export class RollbackCore {
     };
     return this.#outcome(req, inv, [], {
       outcome: 'rejected-input',
-      summary: `Rejected a ${source} event that can never be acted on: ${reason}`,
+      summary: `Rejected ${/^[aeiou]/i.test(source) ? 'an' : 'a'} ${source} event that can never be acted on: ${reason}`,
       reason,
     });
   }

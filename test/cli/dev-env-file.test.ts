@@ -3,9 +3,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFixture } from '../helpers/http-event.js';
 import { type CliResult, root, type Spawned, spawnCli, stopChild } from './spawn.js';
 
 interface DevInfo {
+  alarmToken: string;
   appId: string;
   changeOrderId: string;
   functions: Record<string, string>;
@@ -42,7 +44,8 @@ describe('sae-rollback dev writes an env file the README commands use', () => {
   let dev: Spawned<DevInfo>;
   beforeAll(async () => {
     dev = await spawnCli<DevInfo>(['dev', '--port', '0', '--json', '--env-out', file]);
-    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(existsSync(file) && dev.stderr().includes('wrote')); i++)
+      await new Promise((r) => setTimeout(r, 50));
   }, 30_000);
   afterAll(async () => {
     await stopChild(dev.child);
@@ -77,6 +80,32 @@ describe('sae-rollback dev writes an env file the README commands use', () => {
   it('is removed when dev stops', async () => {
     await stopChild(dev.child);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('sae-rollback dev: one store for every function', () => {
+  let own: Spawned<DevInfo>;
+  beforeAll(async () => {
+    own = await spawnCli<DevInfo>(['dev', '--port', '0', '--json', '--no-env-out']);
+  }, 30_000);
+  afterAll(async () => {
+    await stopChild(own.child);
+  });
+
+  it('the alarm and consumer functions share one store: a consumer event after the alarm is a duplicate', async () => {
+    const form = (JSON.parse(freshFixture('cloudmonitor-form.json').toString('utf8')) as { body: string })
+      .body;
+    const alarm = await fetch(`${own.info.functions.alarm}?token=${own.info.alarmToken}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    expect(alarm.status).toBe(200);
+    const consumer = await fetch(own.info.functions.consumer ?? '', {
+      method: 'POST',
+      body: JSON.stringify({ ChangeOrderId: own.info.changeOrderId }),
+    });
+    expect(JSON.stringify(await consumer.json())).toContain('"duplicate"');
   });
 });
 
