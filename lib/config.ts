@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
-import { wholeNumber } from './config-number.js';
+import { wholeNumber, withSeparator } from './config-values.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
@@ -313,11 +313,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rules: releaseRulesFrom(e),
   };
-}
-
-/** `prod` → `prod:` (keys read `prod:sae-rollback:…`, not `prodsae-rollback:…`); one ending in a separator stays. */
-function withSeparator(prefix: string): string {
-  return prefix === '' || /[:._-]$/.test(prefix) ? prefix : `${prefix}:`;
 }
 
 /** The fan-out's invoker settings, with its problems reported like every other configuration error. */

@@ -208,7 +208,8 @@ function sharedState(
     };
   }
   const fresh = () => ({ store: new MemoryStore({ clock }), budget: new MemoryBudget({ limits, clock }) });
-  const own = shareInProcess ? (processState ??= fresh()) : fresh();
+  if (shareInProcess && !processState) processState = fresh();
+  const own = shareInProcess && processState ? processState : fresh();
   return { store: o.store ?? own.store, budget: o.budget ?? own.budget };
 }
 

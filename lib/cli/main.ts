@@ -3,6 +3,7 @@ import { setDefaultLogSink } from '../log.js';
 import { abortCommand } from './abort.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { devCommand } from './dev.js';
+import { doctorCommand } from './doctor.js';
 import { extractCommand } from './extract.js';
 import { invokeCommand } from './invoke.js';
 import { statusCommand } from './status.js';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   invokeCommand,
   devCommand,
   extractCommand,
+  doctorCommand,
 ];
 
 function usage(): string {
@@ -30,7 +32,7 @@ function usage(): string {
     '',
     'Options: -h, --help  this text;  -V, --version  the version',
     '',
-    'Exit status: 0 success; 1 failed for good; 2 not understood (extract); 3 nothing to do (abort);',
+    'Exit status: 0 success; 1 failed for good (doctor: a check failed); 2 not understood (extract); 3 nothing to do (abort);',
     '             64 wrong arguments; 66 input file unreadable; 69 a port is taken (dev);',
     '             75 temporary failure, run again;',
     '             78 invalid configuration (or no credentials).',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wholeNumber } from '../config-number.js';
+import { wholeNumber } from '../config-values.js';
 import type { CredentialSource } from '../credentials.js';
 import { Fc2Invoker } from './fc2.js';
 import { Fc3Invoker, FUNCTION_NAME_PATTERN } from './fc3.js';

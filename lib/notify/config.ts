@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wholeNumber } from '../config-number.js';
+import { wholeNumber } from '../config-values.js';
 import { DEFAULT_EVENT_SOURCE } from './eventbridge-envelope.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wholeNumber } from '../config-number.js';
+import { wholeNumber } from '../config-values.js';
 import { parseSaeTime } from '../sae/time.js';
 import { type ChangeOrder, ChangeOrderStatus, describeStatus } from '../sae/types.js';
 import { duration } from './bake.js';

@@ -1,3 +1,4 @@
+/** Value shapes of lib/config.ts that need more than a zod one-liner. */
 import { z } from 'zod';
 
 /**
@@ -8,4 +9,9 @@ import { z } from 'zod';
 export function wholeNumber(def: number, min: number, max: number) {
   const error = `must be a whole number from ${min} to ${max} (default ${def} when unset)`;
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(def);
+}
+
+/** `prod` → `prod:` (keys read `prod:sae-rollback:…`, not `prodsae-rollback:…`); one ending in a separator stays. */
+export function withSeparator(prefix: string): string {
+  return prefix === '' || /[:._-]$/.test(prefix) ? prefix : `${prefix}:`;
 }
