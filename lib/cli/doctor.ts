@@ -1,3 +1,5 @@
+import type { Config } from '../config.js';
+import type { CloudCredentials } from '../credentials.js';
 import {
   type CheckResult,
   channelChecks,
@@ -6,6 +8,7 @@ import {
   unprobedActions,
 } from '../doctor/checks.js';
 import { connectRedis } from '../idempotency/redis.js';
+import { probeMnsTopic } from '../notify/mns-topic-probe.js';
 import { SaeClient } from '../sae/client.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
@@ -21,6 +24,7 @@ made of harmless reads only:
     ListChangeOrders on the first watched app (or a probe ID), DescribeChangeOrder on a probe ID
     ("not found" means allowed); the actions with no harmless call are listed as not probed
   - Redis (IDEMPOTENCY_STORE=redis) answers PING, and the key prefix in use
+  - the MNS topic exists (GetTopicAttributes; not probed when the credentials may not read topics)
   - the HTTP trigger's authentication is on; the SAE call budget fits the guard
   - every channel's settings are complete
 
@@ -66,11 +70,7 @@ export const doctorCommand: Command = {
         detail: 'no harmless call; see ram-policy.json',
       });
     results.push(
-      {
-        name: 'MNS topic exists',
-        status: 'not-probed',
-        detail: `${config.mns.topic}: no harmless read here (GetTopicAttributes not implemented)`,
-      },
+      await topicCheck(config, creds.credentials),
       ...(config.notify.eventbridge
         ? [
             {
@@ -98,6 +98,32 @@ export const doctorCommand: Command = {
     return failed === 0 ? EXIT.ok : EXIT.failed;
   },
 };
+
+async function topicCheck(config: Config, credentials: CloudCredentials): Promise<CheckResult> {
+  const name = 'MNS topic exists';
+  const { topic, endpoint, timeoutMs } = config.mns;
+  const probe = await probeMnsTopic({ endpoint, topic, credentials, timeoutMs });
+  if (probe.kind === 'exists') return { name, status: 'ok', detail: `${topic} at ${endpoint}` };
+  if (probe.kind === 'missing')
+    return {
+      name,
+      status: 'fail',
+      detail: `${topic} does not exist at ${endpoint}`,
+      fix: `create the MNS topic ${topic} in ${config.regionId} (Deploy, step 6) or set MNS_TOPIC to yours`,
+    };
+  if (probe.kind === 'forbidden')
+    return {
+      name,
+      status: 'not-probed',
+      detail: `${probe.code}: these credentials may not read topics (mns:GetTopicAttributes; the role only publishes)`,
+    };
+  return {
+    name,
+    status: 'fail',
+    detail: `${endpoint}: ${probe.detail.slice(0, 160)}`,
+    fix: 'check MNS_ENDPOINT (or MNS_ACCOUNT_ID and the region) and the network path to MNS',
+  };
+}
 
 async function redisCheck(r: { url: string; keyPrefix: string; timeoutMs: number }): Promise<CheckResult> {
   const name = 'Redis';

@@ -35,6 +35,7 @@ describe('sae-rollback doctor (spawned, against the emulators)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok {4}RAM sae:DescribeApplicationStatus/m);
     expect(r.stdout).toMatch(/^-- {4}RAM sae:AbortAndRollbackChangeOrder: no harmless call/m);
+    expect(r.stdout).toMatch(/^ok {4}MNS topic exists: sae-rollback-outcomes/m);
     expect(r.stdout).toContain('All checks passed');
     expect(sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(0);
     expect(mns.messages()).toHaveLength(0);
@@ -58,6 +59,14 @@ describe('sae-rollback doctor (spawned, against the emulators)', () => {
     const failed = out.checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.name)).toEqual(['RAM sae:ListChangeOrders']);
     expect(failed[0]?.fix).toContain('sae:ListChangeOrders');
+  });
+
+  it('a missing MNS topic fails with the fix', async () => {
+    const r = await cli(['doctor'], { ...env, MNS_TOPIC: 'no-such-topic' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^FAIL {2}MNS topic exists: no-such-topic does not exist.*\n {8}fix: create the MNS topic no-such-topic/m,
+    );
   });
 
   it('an open HTTP trigger and a guard budget that cannot fit fail, each with its fix', async () => {
