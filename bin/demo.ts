@@ -1,25 +1,32 @@
 /**
- * `npm start`: the whole job on this machine, no cloud account needed. Starts the SAE and MNS
- * emulators on free ports, seeds an app whose release is going bad, sends an alarm through the real
- * alarm handler (fake FC context, real signed HTTP calls), then sends the same alarm again, and says
- * in plain words what happened. Exits non-zero if the outcome is not exactly one abort, one published
- * outcome and one suppressed duplicate.
+ * `npm start`: the whole job on this machine, no cloud account needed. Runs on its own fixed
+ * configuration whatever the shell exports (lib/dev/isolated-env.ts), validated before anything starts.
+ * Starts the emulators on free ports, seeds an app (fresh IDs every run) whose release is going bad,
+ * serves the alarm function over HTTP like FC's HTTP trigger, posts a real CloudMonitor callback
+ * (form-urlencoded, with the callback URL's token) to it, then the same callback again, and says in
+ * plain words what happened. Exits non-zero unless the outcomes are exactly one `aborted`, one
+ * `duplicate` (not re-published) and one refused caller (401).
  */
 
+import { randomBytes } from 'node:crypto';
 import { startDingTalkEmulator } from '../emulators/dingtalk/index.js';
 import { startEventBridgeEmulator } from '../emulators/eventbridge/index.js';
 import { startMnsEmulator } from '../emulators/mns/index.js';
 import { startSaeEmulator } from '../emulators/sae/index.js';
 import { startWebhookEmulator } from '../emulators/webhook/index.js';
-import { fakeFcContext } from '../lib/dev/fc-context.js';
-import { httpTriggerEvent } from '../lib/dev/http-event.js';
+import { ConfigError, loadConfig } from '../lib/config.js';
+import { type CallbackAlarm, callbackBody, describeCallback } from '../lib/dev/cloudmonitor-callback.js';
+import { loadHandler } from '../lib/dev/functions.js';
+import { isolateEnvironment, isolationLine } from '../lib/dev/isolated-env.js';
+import { startDevServer } from '../lib/dev/server.js';
 
 const STS = {
   accessKeyId: 'STS.demoAccessKeyId',
   accessKeySecret: 'demo-secret-never-printed',
   securityToken: 'demo-sts-token-never-printed',
 };
-const APP_ID = '0099b7be-5f5b-4512-a7fc-56049ef1a001';
+/** Fresh every run, so nothing a previous run (or anything else) remembers can apply to this one. */
+const APP_ID = `0099b7be-5f5b-4512-a7fc-${randomBytes(6).toString('hex')}`;
 const TOPIC = 'sae-rollback-outcomes';
 const DINGTALK = { accessToken: 'demo-dingtalk-token', secret: 'SECdemo-dingtalk-secret-never-printed' };
 const WEBHOOK_SECRET = 'demo-webhook-secret-never-printed';
@@ -31,7 +38,52 @@ const ROCKETMQ_TOPIC = 'sae-rollback-outcomes';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
 
+/** The demo's whole configuration; the emulators' addresses are filled in once they listen. */
+function demoEnv(at: { sae: string; mns: string; dingtalk: string; webhook: string; eventbridge: string }) {
+  return {
+    SAE_REGION: 'cn-hangzhou',
+    SAE_ENDPOINT: at.sae,
+    SAE_PROTOCOL: 'http',
+    MNS_ENDPOINT: at.mns,
+    MNS_TOPIC: TOPIC,
+    IDEMPOTENCY_STORE: 'memory',
+    DINGTALK_ACCESS_TOKEN: DINGTALK.accessToken,
+    DINGTALK_SECRET: DINGTALK.secret,
+    DINGTALK_ENDPOINT: at.dingtalk,
+    WEBHOOK_URL: at.webhook,
+    WEBHOOK_SECRET,
+    ALARM_AUTH_TOKENS: ALARM_TOKEN,
+    EVENTBRIDGE_BUS: BUS,
+    EVENTBRIDGE_ENDPOINT: at.eventbridge,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** LOG_LEVEL is the one variable taken from the shell (README: `LOG_LEVEL=info npm start`). */
+const LOG_LEVEL = process.env.LOG_LEVEL;
+const removed = isolateEnvironment(process.env, {});
+
+/** Checks the fixed configuration before any emulator starts (placeholder addresses). */
+function validate(): string | undefined {
+  const u = 'http://127.0.0.1:9';
+  try {
+    loadConfig({
+      ...demoEnv({ sae: '127.0.0.1:9', mns: u, dingtalk: u, webhook: u, eventbridge: u }),
+      ...(LOG_LEVEL ? { LOG_LEVEL } : {}),
+    });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+}
+
 async function main(): Promise<number> {
+  const invalid = validate();
+  if (invalid) {
+    process.stderr.write(`npm start: ${invalid}\n`);
+    return 78;
+  }
   const sae = await startSaeEmulator({ credentials: [STS] });
   const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
   const dingtalk = await startDingTalkEmulator({ robots: [DINGTALK] });
@@ -50,9 +102,11 @@ async function main(): Promise<number> {
     ],
   });
   const consumed: string[] = [];
+  const closers: Array<() => Promise<void>> = [];
   eventbridge.sink.subscribe(ROCKETMQ_TOPIC, (m) => consumed.push(m.tags));
   try {
     say('sae-rollback local demo — emulated SAE and MNS on 127.0.0.1, real signed HTTP calls.');
+    say(isolationLine(removed));
     say(`  SAE emulator: ${sae.url}   MNS emulator: ${mns.url}`);
     say(`  DingTalk robot receiver: ${dingtalk.url}   webhook receiver: ${webhook.url}`);
     say(
@@ -75,40 +129,65 @@ async function main(): Promise<number> {
 
     // The function reads its configuration from the environment at cold start, as on FC.
     Object.assign(process.env, {
-      SAE_REGION: 'cn-hangzhou',
-      SAE_ENDPOINT: sae.endpoint,
-      SAE_PROTOCOL: 'http',
-      MNS_ENDPOINT: mns.url,
-      MNS_TOPIC: TOPIC,
-      DINGTALK_ACCESS_TOKEN: DINGTALK.accessToken,
-      DINGTALK_SECRET: DINGTALK.secret,
-      DINGTALK_ENDPOINT: dingtalk.sendUrl,
-      WEBHOOK_URL: `${webhook.url}/hooks/sae-rollback`,
-      WEBHOOK_SECRET,
-      ALARM_AUTH_TOKENS: ALARM_TOKEN,
-      EVENTBRIDGE_BUS: BUS,
-      EVENTBRIDGE_ENDPOINT: eventbridge.url,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...demoEnv({
+        sae: sae.endpoint,
+        mns: mns.url,
+        dingtalk: dingtalk.sendUrl,
+        webhook: `${webhook.url}/hooks/sae-rollback`,
+        eventbridge: eventbridge.url,
+      }),
+      ...(LOG_LEVEL ? { LOG_LEVEL } : {}),
     });
-    const { handler } = await import('../functions/alarm.js');
-    const alarm = httpTriggerEvent(
-      JSON.stringify({ appId: APP_ID, alarmName: 'checkout 5xx ratio > 5% (持续 3 分钟)' }),
-      {
-        headers: { 'User-Agent': 'CloudMonitor' },
-        query: { token: ALARM_TOKEN },
-      },
-    );
-
-    step(2, 'CloudMonitor calls the alarm function (HTTP trigger)');
-    sae.clearCalls();
-    const first = (await handler(alarm, fakeFcContext({ credentials: STS }))) as {
-      statusCode: number;
-      body: string;
+    const trigger = await startDevServer({
+      functions: [
+        {
+          name: 'alarm',
+          functionName: 'sae-rollback-alarm',
+          kind: 'http',
+          handler: await loadHandler('alarm'),
+        },
+      ],
+      credentials: STS,
+    });
+    closers.push(() => trigger.close());
+    const callbackUrl = `${trigger.urls.alarm}?token=${ALARM_TOKEN}`;
+    const alarm: CallbackAlarm = {
+      appId: APP_ID,
+      appName: 'checkout',
+      alertName: 'SAE 应用 5xx 比例过高',
+      curValue: 7.52,
+      threshold: 5,
+      timestamp: Math.floor(Date.now() / 1000),
     };
+    const post = async (url: string) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+          'User-Agent': 'Apache-HttpClient/4.5.13 (Java/1.8.0_152)',
+        },
+        body: callbackBody(alarm),
+      });
+      return { statusCode: res.status, body: await res.text() };
+    };
+
+    step(2, 'CloudMonitor fires the alarm and posts its callback to the HTTP trigger');
+    say(`  The alarm: ${describeCallback(alarm)}`);
+    say(
+      `  POST ${trigger.urls.alarm}?token=… (the callback URL's token), Content-Type application/x-www-form-urlencoded:`,
+    );
+    say(`    ${callbackBody(alarm).slice(0, 110)}…`);
+    sae.clearCalls();
+    const first = await post(callbackUrl);
     const firstCalls = sae.calls.map((c) => `${c.action} → HTTP ${c.status}${c.code ? ` ${c.code}` : ''}`);
     const firstAborts = sae.callsTo('AbortAndRollbackChangeOrder').length;
     const firstBody = JSON.parse(first.body) as {
-      outcomes: Array<{ outcome: string; summary: string; changeOrderId?: string }>;
+      outcomes: Array<{
+        outcome: string;
+        summary: string;
+        changeOrderId?: string;
+        alarm?: { source: string };
+      }>;
     };
     say(`  Resolved app ${APP_ID} → change order ${firstBody.outcomes[0]?.changeOrderId ?? '(none)'}.`);
     say('  SAE calls made (signed with ACS3-HMAC-SHA256, verified by the emulator):');
@@ -139,17 +218,14 @@ async function main(): Promise<number> {
         `(type ${busEvents[0]?.event.type ?? '-'}, id ${busEvents[0]?.event.id ?? '-'}; consumer got: ${consumed.join(', ') || 'nothing'})`,
     );
 
-    step(3, 'CloudMonitor retries the same alarm (it does, up to 3 times)');
+    step(3, 'CloudMonitor retries the same callback (it does, up to 3 times)');
     sae.clearCalls();
-    const second = (await handler(alarm, fakeFcContext({ credentials: STS }))) as {
-      statusCode: number;
-      body: string;
-    };
+    const second = await post(callbackUrl);
     const secondBody = JSON.parse(second.body) as { outcomes: Array<{ outcome: string; summary: string }> };
     say(`  Outcome: ${secondBody.outcomes[0]?.outcome} — ${secondBody.outcomes[0]?.summary}`);
     say(`  SAE calls this time: ${sae.calls.map((c) => c.action).join(', ') || 'none'} (no abort).`);
     say(
-      `  MNS messages in total: ${mns.messages(TOPIC).length} (the duplicate is logged, not re-published).`,
+      `  MNS messages in total: ${mns.messages(TOPIC).length} (a \`duplicate\` is logged, not re-published).`,
     );
     say(
       `  DingTalk messages: ${dingtalk.messages().length}, webhook deliveries: ${webhook.deliveries().length}, ` +
@@ -160,35 +236,46 @@ async function main(): Promise<number> {
 
     step(4, 'Someone without the callback token posts an alarm');
     sae.clearCalls();
-    const forged = (await handler(
-      httpTriggerEvent(JSON.stringify({ appId: APP_ID }), { query: { token: 'guessed' } }),
-      fakeFcContext({ credentials: STS }),
-    )) as { statusCode: number };
+    const forged = await post(`${trigger.urls.alarm}?token=guessed`);
     say(
       `  HTTP answer: ${forged.statusCode}; SAE calls: ${sae.calls.length}; nothing parsed, nothing published.`,
     );
 
-    const ok =
-      firstBody.outcomes[0]?.outcome === 'aborted' &&
-      secondBody.outcomes[0]?.outcome === 'duplicate' &&
-      aborts === 1 &&
-      mns.messages(TOPIC).length === 1 &&
-      dingtalk.messages().length === 1 &&
-      webhook.deliveries().length === 1 &&
-      eventbridge.events(BUS).length === 1 &&
-      eventbridge.sink.messages(ROCKETMQ_TOPIC).length === 1 &&
-      consumed.length === 1 &&
-      app?.currentVersion === 'v42' &&
-      forged.statusCode === 401 &&
-      sae.calls.length === 0;
+    const source = published
+      ? (JSON.parse(messages[0]?.body ?? '{}') as { alarm?: { source?: string } }).alarm?.source
+      : undefined;
+    const checks: Array<[string, boolean]> = [
+      ['first outcome `aborted`', firstBody.outcomes[0]?.outcome === 'aborted'],
+      [
+        'the outcome came from the CloudMonitor callback (alarm.source cloudmonitor)',
+        source === 'cloudmonitor',
+      ],
+      ['second outcome `duplicate`', secondBody.outcomes[0]?.outcome === 'duplicate'],
+      ['exactly one AbortAndRollbackChangeOrder', aborts === 1],
+      ['one MNS message', mns.messages(TOPIC).length === 1],
+      ['one DingTalk message', dingtalk.messages().length === 1],
+      ['one webhook delivery', webhook.deliveries().length === 1],
+      [
+        'one EventBridge event, one RocketMQ message',
+        eventbridge.events(BUS).length === 1 && consumed.length === 1,
+      ],
+      ['app back on v42', app?.currentVersion === 'v42'],
+      [
+        'the caller without the token refused with 401 and no SAE call',
+        forged.statusCode === 401 && sae.calls.length === 0,
+      ],
+    ];
+    const failed = checks.filter(([, pass]) => !pass).map(([what]) => what);
+    const ok = failed.length === 0;
     step(
       5,
       ok
-        ? 'Done: one abort, one published outcome, one suppressed duplicate, one refused caller.'
-        : 'UNEXPECTED RESULT — see above.',
+        ? 'Done: one `aborted` (published once on every channel), one `duplicate` (not re-published), one refused caller (401).'
+        : `UNEXPECTED RESULT — not as expected: ${failed.join('; ')}.`,
     );
     return ok ? 0 : 1;
   } finally {
+    for (const close of closers) await close().catch(() => undefined);
     await Promise.all([sae.close(), mns.close(), dingtalk.close(), webhook.close(), eventbridge.close()]);
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnalysisConfigError, type AnalysisFile, loadAnalysisFile } from './analysis/config.js';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
+import { wholeNumber, withSeparator } from './config-values.js';
 import { commaSeparated } from './env-list.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
@@ -11,8 +12,7 @@ import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollbac
  * Every setting, read once at cold start from the environment. A bad value fails fast with the
  * variable's name, what was wrong with it and how to fix it — never with the value of a secret.
  */
-const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFrom = wholeNumber;
 
 const host = z
   .string()
@@ -268,7 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       resolutionTtlMs: e.RESOLUTION_CACHE_SECONDS * 1000,
       inProgressWaitMs: e.IN_PROGRESS_WAIT_MS,
     },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, timeoutMs: e.REDIS_TIMEOUT_MS },
+    redis: { url: e.REDIS_URL, keyPrefix: withSeparator(e.REDIS_KEY_PREFIX), timeoutMs: e.REDIS_TIMEOUT_MS },
     budget: {
       calls: e.SAE_CALLS_PER_WINDOW,
       windowMs: e.SAE_BUDGET_WINDOW_MS,

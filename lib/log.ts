@@ -60,11 +60,23 @@ export function redact(value: unknown, depth = 0): unknown {
   );
 }
 
+let defaultSink = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * Where loggers built without `write` send their lines: stdout, as FC ships it to SLS. The CLI points it
+ * at stderr, so its stdout stays the command's answer even for the functions it runs in-process.
+ */
+export function setDefaultLogSink(write: (line: string) => void): void {
+  defaultSink = write;
+}
+
 export function createLogger(
   opts: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {},
 ): Logger {
   const min = LEVELS[opts.level ?? 'info'];
-  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = opts.write ?? ((line: string) => defaultSink(line));
   const log =
     (level: LogLevel) =>
     (msg: string, fields: Record<string, unknown> = {}) => {

@@ -186,6 +186,18 @@ function analysisOf(file: NonNullable<Config['analysis']>, store: Store): Analys
   return new Analysis({ file, prom, store });
 }
 
+let shareInProcess = false;
+let processState: { store: Store; budget: Budget } | undefined;
+
+/**
+ * From now on every runtime of this process built with the memory store shares one store and one budget
+ * — `sae-rollback dev`, where alarm, consumer and guard run in one process and must dedupe against each
+ * other as they do through Redis when deployed. On FC each instance has its own process.
+ */
+export function shareMemoryStateAcrossRuntimes(): void {
+  shareInProcess = true;
+}
+
 /** The store and the call budget: in this process, or shared through one Redis connection. */
 function sharedState(
   config: Config,
@@ -210,10 +222,10 @@ function sharedState(
       budget: o.budget ?? new RedisBudget({ redis, prefix, limits, clock }),
     };
   }
-  return {
-    store: o.store ?? new MemoryStore({ clock }),
-    budget: o.budget ?? new MemoryBudget({ limits, clock }),
-  };
+  const fresh = () => ({ store: new MemoryStore({ clock }), budget: new MemoryBudget({ limits, clock }) });
+  if (shareInProcess && !processState) processState = fresh();
+  const own = shareInProcess && processState ? processState : fresh();
+  return { store: o.store ?? own.store, budget: o.budget ?? own.budget };
 }
 
 /**

@@ -63,3 +63,30 @@ describe('loadConfig', () => {
     expect(c.mns.topic).toBe('sae-rollback-outcomes');
   });
 });
+
+describe('loadConfig: numbers and the Redis prefix (issue 18)', () => {
+  const base = { SAE_REGION: 'cn-hangzhou', MNS_ENDPOINT: 'http://127.0.0.1:1' };
+
+  it.each([['abc'], ['1.5'], ['0'], ['20000']])(
+    'SAE_CALLS_PER_WINDOW=%s: the message names the allowed range and the default',
+    (value) => {
+      let message = '';
+      try {
+        loadConfig({ ...base, SAE_CALLS_PER_WINDOW: value });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toContain('SAE_CALLS_PER_WINDOW');
+      expect(message).toContain('a whole number from 1 to 10000 (default 50 when unset)');
+      expect(message).not.toContain('NaN');
+    },
+  );
+
+  it('gives REDIS_KEY_PREFIX a separator unless it ends in one', () => {
+    expect(loadConfig({ ...base, REDIS_KEY_PREFIX: 'prod' }).redis.keyPrefix).toBe('prod:');
+    expect(loadConfig({ ...base, REDIS_KEY_PREFIX: 'prod:' }).redis.keyPrefix).toBe('prod:');
+    expect(loadConfig({ ...base, REDIS_KEY_PREFIX: 'test.run-' }).redis.keyPrefix).toBe('test.run-');
+    expect(loadConfig(base).redis.keyPrefix).toBe('');
+  });
+});

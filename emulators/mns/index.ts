@@ -212,6 +212,12 @@ export async function startMnsEmulator(opts: MnsEmulatorOptions = {}): Promise<M
       sendError(res, verdict.error);
       return;
     }
+    if (verdict.getAttributes) {
+      requests.push({ method, path, status: 200, accessKeyId: verdict.accessKeyId, signatureValid: true });
+      const xml = `<?xml version="1.0" encoding="UTF-8"?><Topic xmlns="http://mns.aliyuncs.com/doc/v1/"><TopicName>${verdict.topic}</TopicName></Topic>`;
+      writeXml(res, 200, newRequestId(now), xml);
+      return;
+    }
     const bodyMd5 = createHash('md5').update(verdict.body, 'utf8').digest('hex').toUpperCase();
     const message: MnsEmulatorMessage = {
       topic: verdict.topic,

@@ -32,6 +32,8 @@ export interface PublishRequest {
 /** A request that passed every check. */
 export interface AcceptedPublish {
   ok: true;
+  /** `GET /topics/<name>` (GetTopicAttributes): only the topic is checked; there is no document. */
+  getAttributes?: true;
   topic: string;
   accessKeyId: string;
   body: string;
@@ -49,6 +51,7 @@ export interface RejectedPublish {
 /** MNS refuses requests whose Date is more than 15 minutes away from its own clock. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const ROUTE = /^\/topics\/([^/?#]+)\/messages$/;
+const TOPIC_ROUTE = /^\/topics\/([^/?#]+)$/;
 const AUTHORIZATION = /^MNS ([^:\s]+):([A-Za-z0-9+/]+={0,2})$/;
 
 /** Verifies a PublishMessage request. Never throws. */
@@ -59,8 +62,9 @@ export function verifyPublish(req: PublishRequest): AcceptedPublish | RejectedPu
       : { ok: false, error, accessKeyId, signatureValid };
 
   const path = req.url.split('?')[0] ?? '';
-  const route = ROUTE.exec(path);
-  if (req.method !== 'POST' || !route?.[1]) return reject(mnsErrors.invalidRequestUrl());
+  const getAttributes = req.method === 'GET' ? TOPIC_ROUTE.exec(path) : null;
+  const route = req.method === 'POST' ? ROUTE.exec(path) : getAttributes;
+  if (!route?.[1]) return reject(mnsErrors.invalidRequestUrl());
   // Topic names are plain [A-Za-z0-9-]; anything percent-encoded simply names no topic.
   const topic = route[1];
 
@@ -115,6 +119,7 @@ export function verifyPublish(req: PublishRequest): AcceptedPublish | RejectedPu
   }
 
   if (!req.topics.has(topic)) return reject(mnsErrors.topicNotExist(), accessKeyId, true);
+  if (getAttributes) return { ok: true, getAttributes: true, topic, accessKeyId, body: '' };
 
   const doc = readPublishDocument(req.body);
   if ('error' in doc) return reject(doc.error, accessKeyId, true);

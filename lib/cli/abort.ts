@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { MemoryStore } from '../idempotency/memory-store.js';
 import { appIdSchema, changeOrderIdSchema } from '../ids.js';
 import type { OutcomeKind } from '../rollback/outcome.js';
 import { processRequest } from '../rollback/process.js';
 import { CHANGE_TYPES } from '../rollback/release-rules.js';
 import type { RollbackRequest } from '../rollback/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
+import { ChangeOrderStatus } from '../sae/types.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { cliCredentials } from './credentials.js';
 import { readOnlyDryRun } from './dry-run.js';
 import { cliConfig, stderrLogger } from './settings.js';
 
@@ -16,11 +19,12 @@ const help = `Usage: sae-rollback abort <changeOrderId> [options]
 Aborts a running SAE change order and rolls it back (AbortAndRollbackChangeOrder) through the same core
 the functions run: the idempotency store (IDEMPOTENCY_STORE=redis shares it with the deployed functions,
 so a rollback they already did is not repeated), the SAE call budget, the safety valves and policy, and
-every notification channel configured (MNS topic, DingTalk, webhook).
+every notification channel configured (MNS topic, DingTalk, webhook, EventBridge).
 
 Options:
   --app <appId>     roll back whatever change order is running on this app
-  --dry-run         read only: describe the app and change order and say what would be done; no abort
+  --dry-run         read only: describe the app and change order and say what would be done; no abort,
+                    nothing stored, nothing published
   --reason <text>   the alarm name recorded in the outcome (default "sae-rollback abort (operator)")
   --allow-type <t>  also abort a change order of this SAE CoTypeCode (repeatable; e.g. CoScaleOut,
                     CoRollback): an operator's deliberate choice beyond ABORT_CHANGE_TYPES
@@ -31,8 +35,8 @@ Configuration: the functions' environment variables (SAE_REGION, SAE_ENDPOINT, M
 MNS_ACCOUNT_ID, …; README "Configuration"). Credentials: the @alicloud/credentials default chain
 (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET[/_SECURITY_TOKEN], an aliyun CLI profile, an ECS RAM role, …).
 
-Exit status: 0 aborted, or rolled back (bake window) (with --dry-run: would abort; or a duplicate of
-               an earlier abort);
+Exit status: 0 aborted, or rolled back (bake window), or already terminated (an earlier abort)
+               (with --dry-run: would abort; or a duplicate of an earlier abort);
              1 refused for good (not found, forbidden, invalid input);
              3 nothing to abort (already finished, no running change order, not a release, suppressed,
                refused by policy);
@@ -56,9 +60,11 @@ const DONE: ReadonlySet<OutcomeKind> = new Set([
 ]);
 
 /** The exit code for an outcome (see the help text). */
-export function exitCodeFor(outcome: OutcomeKind, retry: boolean): number {
+export function exitCodeFor(outcome: OutcomeKind, retry: boolean, changeOrderStatus?: number): number {
   if (retry || outcome === 'failed-retryable') return EXIT.tempFail;
   if (DONE.has(outcome)) return EXIT.ok;
+  // Aborted already (by an earlier run, the functions or a person): what the operator asked for holds.
+  if (outcome === 'already-finished' && changeOrderStatus === ChangeOrderStatus.Terminated) return EXIT.ok;
   return NOTHING.has(outcome) ? EXIT.nothingToDo : EXIT.failed;
 }
 
@@ -102,7 +108,14 @@ export const abortCommand: Command = {
 
     const loaded = cliConfig('abort', io, dryRun ? { DRY_RUN: 'true' } : {});
     if (!loaded.ok) return loaded.code;
-    const rt = createRuntime(loaded.config, { logger: stderrLogger(io, loaded.config.logLevel) });
+    const creds = await cliCredentials('abort', io);
+    if (!creds.ok) return creds.code;
+    const rt = createRuntime(loaded.config, {
+      logger: stderrLogger(io, loaded.config.logLevel),
+      fallbackCredentials: creds.source,
+      // A dry run records nothing where the functions (or a later real abort) would find it.
+      ...(dryRun ? { store: new MemoryStore() } : {}),
+    });
     try {
       const target = app !== undefined ? { appId: id } : { changeOrderId: id };
       if (dryRun && !coreDryRun(rt))
@@ -116,9 +129,15 @@ export const abortCommand: Command = {
         alarm: { source: 'cli', name: reason ?? 'sae-rollback abort (operator)' },
         receivedAt: io.now(),
       };
-      const result = await processRequest({ ...rt, notifyDuplicates: rt.config.notifyDuplicates }, request, {
-        fcRequestId: `cli-${randomUUID()}`,
-      });
+      // A dry run tells the operator, on stdout, and no one else: no channel gets a message.
+      const notifiers = dryRun ? [] : rt.notifiers;
+      const result = await processRequest(
+        { ...rt, notifiers, notifyDuplicates: rt.config.notifyDuplicates },
+        request,
+        {
+          fcRequestId: `cli-${randomUUID()}`,
+        },
+      );
       const { outcome } = result;
       if (json) io.stdout(`${JSON.stringify({ ...outcome, publications: result.publications }, null, 2)}\n`);
       else io.stdout(`${outcome.outcome}: ${outcome.summary}\n`);
@@ -126,7 +145,7 @@ export const abortCommand: Command = {
         io.stderr(
           `sae-rollback abort: publishing on ${pub.channel} failed: ${pub.error ?? 'unknown error'}\n`,
         );
-      return exitCodeFor(outcome.outcome, result.retry);
+      return exitCodeFor(outcome.outcome, result.retry, outcome.changeOrderStatus);
     } finally {
       await Promise.allSettled([rt.store.close?.(), rt.budget.close?.()]);
     }

@@ -1,6 +1,7 @@
 import { authFromEnvironment, type DevEmulators, emulatorEnv } from '../dev/emulators-file.js';
 import { loadDevFunctions } from '../dev/functions.js';
 import { startDevServer } from '../dev/server.js';
+import { shareMemoryStateAcrossRuntimes } from '../runtime.js';
 import type { Io } from './command.js';
 import { devBanner } from './dev-banner.js';
 
@@ -9,6 +10,13 @@ export interface ServeFunctionsOptions {
   json: boolean;
   /** `--functions-only --emulators <file>`: the file's name; undefined when `dev` started the emulators. */
   file?: string;
+}
+
+export interface ServedFunctions {
+  close(): Promise<void>;
+  /** The alarm function's token, if it takes one. */
+  token?: string;
+  urls: Readonly<Record<string, string>>;
 }
 
 /**
@@ -20,7 +28,7 @@ export async function serveFunctions(
   emulators: DevEmulators,
   opts: ServeFunctionsOptions,
   io: Io,
-): Promise<() => Promise<void>> {
+): Promise<ServedFunctions> {
   const env = io.env ?? process.env;
   const split = opts.file !== undefined;
   // Every function process of the run takes the run's one token — secure by default wants a credential,
@@ -40,6 +48,8 @@ export async function serveFunctions(
     io.stderr(
       'sae-rollback dev: IDEMPOTENCY_STORE=memory — this process dedupes alone; set IDEMPOTENCY_STORE=redis and REDIS_URL to share claims with other function processes\n',
     );
+  // One process serves every function: with the memory store they share it, as a deployment shares Redis.
+  shareMemoryStateAcrossRuntimes();
   const server = await startDevServer({
     functions: await loadDevFunctions(),
     port: opts.port,
@@ -59,5 +69,5 @@ export async function serveFunctions(
     ? `sae-rollback dev --functions-only — functions served like FC against ${opts.file} (Ctrl-C stops)`
     : 'sae-rollback dev — functions served like FC, emulators on 127.0.0.1 (Ctrl-C stops)';
   io.stdout(opts.json ? `${JSON.stringify(info)}\n` : devBanner(title, info));
-  return () => server.close();
+  return { close: () => server.close(), ...(token ? { token } : {}), urls: server.urls };
 }

@@ -1,10 +1,13 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { ConfigError } from '../config.js';
 import { DEV_APP_ID, startDevEmulators } from '../dev/emulators.js';
-import { devEmulatorsSchema } from '../dev/emulators-file.js';
+import { type DevEmulators, devEmulatorsSchema } from '../dev/emulators-file.js';
+import { DEFAULT_DEV_ENV_FILE, type DevEnvExtras, devEnvFile } from '../dev/env-file.js';
 import { appIdSchema } from '../ids.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { serveFunctions } from './dev-functions.js';
+import { fileErrorText } from './settings.js';
 
 const help = `Usage: sae-rollback dev [options]
        sae-rollback dev --emulators-only [--port <n>] [--app <appId>] > emulators.json
@@ -39,6 +42,10 @@ Options:
   --app <appId>  the demo app (default ${DEV_APP_ID}, the app of
                  test/fixtures/events/cloudmonitor-form.json); not with --functions-only (the file says)
   --json         print the URLs and IDs as one JSON line instead of the banner (for scripts)
+  --env-out <path>  where to write the shell file that points status, abort and invoke here
+                 (default ./${DEFAULT_DEV_ENV_FILE}; "." it in another shell; removed on stop);
+                 not with --functions-only
+  --no-env-out   write none
   --emulators-only, --functions-only, --emulators <file>   see above
   -h, --help     this text
 
@@ -53,6 +60,8 @@ const OPTIONS = {
   'emulators-only': { type: 'boolean' },
   'functions-only': { type: 'boolean' },
   emulators: { type: 'string' },
+  'env-out': { type: 'string' },
+  'no-env-out': { type: 'boolean' },
 } as const;
 
 export const devCommand: Command = {
@@ -73,6 +82,10 @@ export const devCommand: Command = {
       return bad('--emulators goes with --functions-only');
     if (v['functions-only'] && v.app !== undefined)
       return bad('--app is the --emulators file’s with --functions-only');
+    if (v['functions-only'] && v['env-out'] !== undefined)
+      return bad('--env-out is for dev and --emulators-only (the emulators file is yours already)');
+    const envFile =
+      v['no-env-out'] || v['functions-only'] ? undefined : (v['env-out'] ?? DEFAULT_DEV_ENV_FILE);
     const port = Number(v.port ?? '9000');
     if (!Number.isInteger(port) || port < 0 || port > 65_530) return bad('--port must be 0–65530');
     const app = appIdSchema.safeParse(v.app ?? DEV_APP_ID);
@@ -83,6 +96,7 @@ export const devCommand: Command = {
       if (v['emulators-only']) {
         const emu = await startDevEmulators({ port, appId: app.data });
         closers.push(emu.close);
+        if (envFile) closers.unshift(await writeEnvFile(envFile, emu.info, {}, io));
         // Always JSON: this mode's output is meant to be saved and read back by --functions-only.
         io.stdout(`${JSON.stringify(emu.info)}\n`);
         io.stderr(
@@ -93,11 +107,14 @@ export const devCommand: Command = {
         const file = v.emulators ?? '';
         const emulators = await readEmulatorsFile(file, io);
         if (typeof emulators === 'number') return emulators;
-        closers.push(await serveFunctions(emulators, { port, json: v.json === true, file }, io));
+        closers.push((await serveFunctions(emulators, { port, json: v.json === true, file }, io)).close);
       } else {
         const emu = await startDevEmulators({ port, appId: app.data });
         closers.push(emu.close);
-        closers.unshift(await serveFunctions(emu.info, { port, json: v.json === true }, io));
+        const served = await serveFunctions(emu.info, { port, json: v.json === true }, io);
+        closers.unshift(served.close);
+        const extras = { ...(served.token ? { alarmToken: served.token } : {}), functions: served.urls };
+        if (envFile) closers.unshift(await writeEnvFile(envFile, emu.info, extras, io));
       }
       await (io.untilStopped ?? (() => new Promise<void>(() => undefined)))();
       io.stderr('sae-rollback dev: stopping\n');
@@ -121,10 +138,17 @@ export const devCommand: Command = {
 /** The `--emulators` file, parsed; or the exit code after saying what is wrong with it. */
 async function readEmulatorsFile(path: string, io: Io) {
   let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse((await io.readFile(path)).toString('utf8'));
+    text = (await io.readFile(path)).toString('utf8');
   } catch (err) {
-    io.stderr(`sae-rollback dev: --emulators ${path}: ${(err as Error).message}\n`);
+    io.stderr(`sae-rollback dev: --emulators ${path}: cannot read it: ${fileErrorText(err)}\n`);
+    return EXIT.noInput;
+  }
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    io.stderr(`sae-rollback dev: --emulators ${path}: not JSON: ${(err as Error).message}\n`);
     return EXIT.noInput;
   }
   const parsed = devEmulatorsSchema.safeParse(json);
@@ -134,4 +158,16 @@ async function readEmulatorsFile(path: string, io: Io) {
     `sae-rollback dev: --emulators ${path} is not what --emulators-only prints: ${issue?.path.join('.') || '(top)'}: ${issue?.message}\n`,
   );
   return EXIT.noInput;
+}
+
+/** Writes the env file and says how to use it; returns what removes it (unless another dev replaced it). */
+async function writeEnvFile(path: string, e: DevEmulators, x: DevEnvExtras, io: Io) {
+  const text = devEnvFile(e, x);
+  await writeFile(path, text, { mode: 0o600 });
+  io.stderr(
+    `sae-rollback dev: wrote ${path}; in another shell ". ${path.includes('/') ? path : `./${path}`}" points status, abort and invoke here\n`,
+  );
+  return async () => {
+    if ((await readFile(path, 'utf8').catch(() => '')) === text) await rm(path, { force: true });
+  };
 }

@@ -1,7 +1,7 @@
 import { alertKeysEnvSchema, alertKeysFrom } from '../events/alert-keys.js';
 import { parseEvent } from '../events/index.js';
 import { type Command, EXIT, type Io } from './command.js';
-import { envOf } from './settings.js';
+import { envOf, fileErrorText } from './settings.js';
 
 const help = `Usage: sae-rollback extract <file|->
 
@@ -46,9 +46,7 @@ export const extractCommand: Command = {
     try {
       bytes = file === '-' ? await io.readStdin() : await io.readFile(file);
     } catch (err) {
-      io.stderr(
-        `sae-rollback extract: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
-      );
+      io.stderr(`sae-rollback extract: cannot read ${file}: ${fileErrorText(err)}\n`);
       return EXIT.noInput;
     }
     const { ALERT_APP_ID_KEYS, ALERT_CHANGE_ORDER_ID_KEYS } = envOf(io);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../config.js';
-import { defaultChainCredentials } from '../credentials.js';
 import { fakeFcContext } from '../dev/fc-context.js';
 import { listFunctions, loadHandler } from '../dev/functions.js';
 import { createInvoker } from '../invoke/config.js';
@@ -8,7 +7,8 @@ import { InvokeError } from '../invoke/errors.js';
 import { isValidTaskId, taskIdFor } from '../invoke/task-id.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
-import { cliInvokerSettings, errorLine } from './settings.js';
+import { cliCredentials } from './credentials.js';
+import { cliInvokerSettings, errorLine, fileErrorText } from './settings.js';
 
 const help = `Usage: sae-rollback invoke <function> --event <file|-> [options]
 
@@ -83,8 +83,7 @@ export const invokeCommand: Command = {
     try {
       event = v.event === '-' ? await io.readStdin() : await io.readFile(v.event);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      io.stderr(`sae-rollback invoke: cannot read ${v.event}: ${code}\n`);
+      io.stderr(`sae-rollback invoke: cannot read ${v.event}: ${fileErrorText(err)}\n`);
       return EXIT.noInput;
     }
     if (!v.remote) return invokeLocal(fn, event, io);
@@ -99,6 +98,8 @@ export const invokeCommand: Command = {
 };
 
 async function invokeLocal(fn: string, event: Buffer, io: Io): Promise<number> {
+  const creds = await cliCredentials('invoke', io);
+  if (!creds.ok) return creds.code;
   let handler: Awaited<ReturnType<typeof loadHandler>>;
   try {
     handler = await loadHandler(fn);
@@ -107,8 +108,8 @@ async function invokeLocal(fn: string, event: Buffer, io: Io): Promise<number> {
     io.stderr(`sae-rollback invoke: ${err.message}\n`);
     return EXIT.config;
   }
-  // No role locally: the runtime falls back to the @alicloud/credentials default chain.
-  const context = fakeFcContext({ functionName: `sae-rollback-${fn}` });
+  // What FC would pass from the function's role: the CLI's credentials, resolved up front.
+  const context = fakeFcContext({ functionName: `sae-rollback-${fn}`, credentials: creds.credentials });
   try {
     const result = await handler(event, context);
     io.stdout(`${JSON.stringify(result ?? null, null, 2)}\n`);
@@ -131,7 +132,9 @@ async function invokeRemote(
 ): Promise<number> {
   const s = cliInvokerSettings('invoke', io);
   if (!s.ok) return s.code;
-  const invoker = createInvoker(s.settings, defaultChainCredentials());
+  const creds = await cliCredentials('invoke', io);
+  if (!creds.ok) return creds.code;
+  const invoker = createInvoker(s.settings, creds.source);
   try {
     if (taskId !== undefined) {
       const res = await invoker.invokeAsync(name, event, { taskId });

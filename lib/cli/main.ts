@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { setDefaultLogSink } from '../log.js';
 import { abortCommand } from './abort.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { devCommand } from './dev.js';
+import { doctorCommand } from './doctor.js';
 import { extractCommand } from './extract.js';
 import { invokeCommand } from './invoke.js';
 import { statusCommand } from './status.js';
@@ -13,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   invokeCommand,
   devCommand,
   extractCommand,
+  doctorCommand,
 ];
 
 function usage(): string {
@@ -27,19 +30,28 @@ function usage(): string {
     '',
     'Run "sae-rollback <command> --help" for the details of a command, its options and exit codes.',
     '',
-    'Exit status: 0 success; 1 failed for good; 2 not understood (extract); 3 nothing to do (abort);',
-    '             64 wrong arguments; 66 input file unreadable; 75 temporary failure, run again;',
-    '             78 invalid configuration.',
+    'Options: -h, --help  this text;  -V, --version  the version',
+    '',
+    'Exit status: 0 success; 1 failed for good (doctor: a check failed); 2 not understood (extract); 3 nothing to do (abort);',
+    '             64 wrong arguments; 66 input file unreadable; 69 a port is taken (dev);',
+    '             75 temporary failure, run again;',
+    '             78 invalid configuration (or no credentials).',
   ].join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // Audit lines and warnings of the functions the CLI runs (invoke, dev) are diagnostics: stderr.
+  setDefaultLogSink((line) => io.stderr(`${line}\n`));
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     io.stdout(`${topic ? topic.help : usage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '-V' || name === '--version' || name === 'version') {
+    io.stdout(`sae-rollback ${await version()}\n`);
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
@@ -47,6 +59,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   return command.run(rest, io);
+}
+
+/** package.json's version (the CLI runs from the checkout, so it is always there). */
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 /** The real process's streams and files. */
@@ -63,7 +83,17 @@ export const processIo: Io = {
   env: process.env,
   untilStopped: () =>
     new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // Started as `npx sae-rollback dev &`, this process is npm's grandchild, and `kill <npm's pid>`
+      // reaches only npm: when the parent goes away (re-parented to init), stop as if signalled.
+      const parent = process.ppid;
+      const watch = setInterval(() => {
+        if (process.ppid !== parent) stop();
+      }, 500);
+      watch.unref();
+      const stop = () => {
+        clearInterval(watch);
+        resolve();
+      };
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     }),
 };

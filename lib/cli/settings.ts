@@ -50,3 +50,17 @@ export function errorLine(err: unknown): string {
   }
   return String(err);
 }
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+/** Why a file could not be read, in words ("no such file"), not errno codes (ENOENT). */
+export function fileErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return (code && FILE_ERRORS[code]) ?? (err instanceof Error ? err.message : String(err));
+}

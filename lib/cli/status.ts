@@ -1,10 +1,11 @@
-import { defaultChainCredentials } from '../credentials.js';
 import { appIdSchema } from '../ids.js';
 import { SaeClient } from '../sae/client.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
+import { parseSaeTime } from '../sae/time.js';
 import { describeStatus, TERMINAL_STATUSES } from '../sae/types.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
+import { cliCredentials } from './credentials.js';
 import { cliConfig, errorLine } from './settings.js';
 import { fields, table } from './table.js';
 
@@ -15,7 +16,8 @@ DescribeChangeOrder of the app's last change order, then ListChangeOrders (newes
 
 Options:
   --limit <n>   how many recent change orders to list (1–50, default 10)
-  --json        print {application, lastChangeOrder, changeOrders} as JSON instead of tables
+  --json        print {application, lastChangeOrder, changeOrders} as JSON instead of tables (times
+                as SAE sends them; the tables show them in UTC, with a Z)
   -h, --help    this text
 
 Configuration and credentials: as for "abort" (SAE_REGION, SAE_ENDPOINT, …; the default credential chain).
@@ -48,9 +50,11 @@ export const statusCommand: Command = {
     const loaded = cliConfig('status', io, envHasMns(io) ? {} : { MNS_ENDPOINT: 'http://127.0.0.1:9' });
     if (!loaded.ok) return loaded.code;
     const { config } = loaded;
+    const creds = await cliCredentials('status', io);
+    if (!creds.ok) return creds.code;
     const sae = new SaeClient({
       regionId: config.regionId,
-      credentials: defaultChainCredentials(),
+      credentials: creds.source,
       ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
       protocol: config.sae.protocol,
       connectTimeoutMs: config.sae.connectTimeoutMs,
@@ -88,7 +92,7 @@ export const statusCommand: Command = {
           fields([
             ['type', last.coTypeCode],
             ['status', `${describeStatus(last.status)} (${last.status}), sub-status ${last.subStatus}`],
-            ['created', last.createTime],
+            ['created', utc(last.createTime)],
             ['description', last.description],
             [
               'abortable',
@@ -111,8 +115,8 @@ export const statusCommand: Command = {
                 c.changeOrderId,
                 c.coTypeCode ?? '',
                 `${describeStatus(c.status)} (${c.status})`,
-                c.createTime ?? '',
-                c.finishTime ?? '',
+                utc(c.createTime),
+                utc(c.finishTime),
               ]),
             ),
       );
@@ -124,6 +128,15 @@ export const statusCommand: Command = {
     }
   },
 };
+
+/**
+ * SAE's zone-less `yyyy-MM-dd HH:mm:ss` (read as UTC+8, lib/sae/time.ts) shown in UTC with its `Z`, so a
+ * reader in any zone knows what it means; a time that does not parse is shown as SAE sent it.
+ */
+function utc(raw: string | undefined): string {
+  const ms = parseSaeTime(raw);
+  return ms === undefined ? (raw ?? '') : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
 
 function envHasMns(io: Io): boolean {
   const env = io.env ?? process.env;

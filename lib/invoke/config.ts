@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../config-values.js';
 import type { CredentialSource } from '../credentials.js';
 import { Fc2Invoker } from './fc2.js';
 import { Fc3Invoker, FUNCTION_NAME_PATTERN } from './fc3.js';
@@ -28,7 +29,7 @@ export const invokerEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a version or alias')
     .default('LATEST'),
-  INVOKE_TIMEOUT_MS: z.coerce.number().int().min(100).max(900_000).default(10_000),
+  INVOKE_TIMEOUT_MS: wholeNumber(10_000, 100, 900_000),
   FC_ACCOUNT_ID: z.string().optional(),
   FC_REGION: z.string().optional(),
   SAE_REGION: z.string().optional(),

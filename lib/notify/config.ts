@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { wholeNumber } from '../config-values.js';
 import { DEFAULT_EVENT_SOURCE } from './eventbridge-envelope.js';
 
 /**
  * Notification channels, read from the environment with the rest of the config (lib/config.ts).
  * MNS is the primary channel and always on; DingTalk and the webhook are on when their variables are set.
  */
-const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const int = wholeNumber;
 
 export const notifyEnvSchema = z.object({
   DINGTALK_ACCESS_TOKEN: z

@@ -228,7 +228,7 @@ export class RollbackCore {
       [],
       {
         outcome: 'rejected-input',
-        summary: `Rejected a ${source} event that can never be acted on: ${reason}`,
+        summary: `Rejected ${/^[aeiou]/i.test(source) ? 'an' : 'a'} ${source} event that can never be acted on: ${reason}`,
         reason,
       },
       this.#stamp(),

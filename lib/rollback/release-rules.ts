@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../config-values.js';
 import { commaSeparated } from '../env-list.js';
 import { parseSaeTime } from '../sae/time.js';
 import { type ChangeOrder, ChangeOrderStatus, describeStatus } from '../sae/types.js';
@@ -77,13 +78,7 @@ const bool = z
   .enum(['true', 'false'])
   .default('false')
   .transform((v) => v === 'true');
-const seconds = (def: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 86_400)
-    .default(def);
+const seconds = (def: number) => wholeNumber(def, 0, 7 * 86_400);
 
 /** The environment variables of these rules (merged into the config schema). */
 export const releaseEnvSchema = z.object({

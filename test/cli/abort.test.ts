@@ -80,6 +80,28 @@ describe('sae-rollback abort (spawned, against the SAE and MNS emulators)', () =
     expect(sae.getChangeOrder(changeOrderId)?.status).toBe(1);
   });
 
+  it('--dry-run publishes on no channel, even after a real abort of the same change order', async () => {
+    const { appId, changeOrderId } = seed();
+    const first = await cli(['abort', '--app', appId, '--dry-run'], env);
+    expect(first.code).toBe(0);
+    expect(mns.messages(TOPIC)).toHaveLength(0);
+    const real = await cli(['abort', changeOrderId], env);
+    expect(real.code).toBe(0);
+    expect(mns.messages(TOPIC)).toHaveLength(1);
+    const again = await cli(['abort', changeOrderId, '--dry-run'], env);
+    expect(again.code).toBe(0);
+    expect(mns.messages(TOPIC)).toHaveLength(1);
+  });
+
+  it('abort again after an abort exits 0: the change order is terminated, as asked', async () => {
+    const { changeOrderId } = seed();
+    expect((await cli(['abort', changeOrderId], env)).code).toBe(0);
+    const again = await cli(['abort', changeOrderId], env);
+    expect(again.stdout).toMatch(/^already-finished: .*terminated/);
+    expect(again.code).toBe(0);
+    expect(sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
+  });
+
   it('exits 1 for a change order SAE does not know', async () => {
     const r = await cli(['abort', 'ffffffff-0000-4000-8000-000000000000'], env);
     expect(r.code).toBe(1);

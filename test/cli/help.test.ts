@@ -21,6 +21,24 @@ function io() {
   return { io: it, out };
 }
 
+describe('sae-rollback --help and --version (issue 18)', () => {
+  it('the top-level help lists every exit code, 69 included; abort --help names EventBridge', async () => {
+    const top = io();
+    await main(['--help'], top.io);
+    for (const code of [0, 1, 2, 3, 64, 66, 69, 75, 78])
+      expect(top.out.stdout).toMatch(new RegExp(`\\b${code} `));
+    const abort = io();
+    await main(['abort', '--help'], abort.io);
+    expect(abort.out.stdout).toContain('EventBridge');
+  });
+
+  it('--version prints the package version on stdout, exit 0', async () => {
+    const v = io();
+    expect(await main(['--version'], v.io)).toBe(0);
+    expect(v.out.stdout).toMatch(/^sae-rollback \d+\.\d+\.\d+\n$/);
+  });
+});
+
 describe('sae-rollback --help', () => {
   it('lists every command; each command has --help with options and exit codes', async () => {
     const top = io();
@@ -35,7 +53,7 @@ describe('sae-rollback --help', () => {
       expect(await main(['help', name], viaHelp.io)).toBe(0);
       expect(viaHelp.out.stdout).toBe(h.out.stdout);
     }
-    expect(COMMANDS.map((c) => c.name)).toEqual(['abort', 'status', 'invoke', 'dev', 'extract']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['abort', 'status', 'invoke', 'dev', 'extract', 'doctor']);
   });
 
   it('an unknown option is a one-line usage error (64)', async () => {

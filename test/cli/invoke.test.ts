@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FcEmulator, startFcEmulator } from '../../emulators/fc/index.js';
 import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
@@ -32,15 +35,18 @@ describe('sae-rollback invoke <function> --event (locally, spawned)', () => {
     // The fixture carries no token: secure by default, the local run refuses it like a deployment would…
     const closed = await cli(['invoke', 'alarm', '--event', fixture('cloudmonitor-form.json')], env);
     expect(closed.code).toBe(0); // the function returned (its answer is the 401)
-    const refused = JSON.parse(closed.stdout.slice(closed.stdout.indexOf('{\n'))) as { statusCode: number };
+    // stdout is the function's answer only (audit lines go to stderr), so `| jq .statusCode` works.
+    const refused = JSON.parse(closed.stdout) as { statusCode: number };
     expect(refused.statusCode).toBe(401);
     expect(sae.getChangeOrder(co)?.status).toBe(1);
     // …and runs it with the credential check turned off on purpose.
     const r = await cli(['invoke', 'alarm', '--event', freshFixturePath('cloudmonitor-form.json')], {
       ...env,
       ALARM_AUTH_REQUIRED: 'false',
+      LOG_LEVEL: 'info',
     });
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain('SECURITY WARNING');
     const res = JSON.parse(r.stdout) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body).outcomes[0]).toMatchObject({ outcome: 'aborted', changeOrderId: co });
@@ -49,7 +55,13 @@ describe('sae-rollback invoke <function> --event (locally, spawned)', () => {
   });
 
   it('exits 66 for a missing event file and 64 for an unknown function', async () => {
-    expect((await cli(['invoke', 'alarm', '--event', fixture('nope.json')], env)).code).toBe(66);
+    const missing = await cli(['invoke', 'alarm', '--event', fixture('nope.json')], env);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.json: no such file\n$/);
+    const dir = await cli(['invoke', 'alarm', '--event', 'test/fixtures'], env);
+    expect(dir.code).toBe(66);
+    expect(dir.stderr).toContain('is a directory, not a file');
+    expect(dir.stderr).not.toMatch(/ENOENT|EISDIR/);
     const r = await cli(['invoke', 'nosuch', '--event', fixture('timer.json')], env);
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/functions: .*alarm.*consumer/);
@@ -61,6 +73,13 @@ describe('sae-rollback invoke <function> --event (locally, spawned)', () => {
     });
     expect(r.code).toBe(78);
     expect(r.stderr).toContain('MNS_ENDPOINT');
+  });
+
+  it('an event no parser understands is "Rejected an unknown event"', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sae-rollback-unknown-')), 'event.json');
+    writeFileSync(file, '{"hello":"world"}');
+    const r = await cli(['invoke', 'consumer', '--event', file], env);
+    expect(r.stdout).toContain('Rejected an unknown event');
   });
 });
 

@@ -27,6 +27,8 @@ describe('sae-rollback status (spawned)', () => {
     expect(r.stdout).toMatch(new RegExp(`last change order\\s+${running} \\(running\\)`));
     expect(r.stdout).toMatch(/status\s+executing \(1\), sub-status/);
     expect(r.stdout).toMatch(/abortable\s+yes/);
+    // Times carry their zone: SAE's zone-less UTC+8 shown in UTC.
+    expect(r.stdout).toMatch(/created\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z/);
     expect(r.stdout).toMatch(/CHANGE ORDER\s+TYPE\s+STATUS\s+CREATED\s+FINISHED/);
     expect(r.stdout).toMatch(new RegExp(`${finished}\\s+\\S+\\s+succeeded \\(2\\)`));
     const actions = sae.calls.map((c) => c.action);

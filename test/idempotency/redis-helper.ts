@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { redisUnreachable } from '../../lib/dev/redis-probe.js';
 import { connectRedis, type Redis } from '../../lib/idempotency/redis.js';
 
-/** The real Redis the tests use (`.ci/run` starts one on 127.0.0.1:6379). */
+/** The real Redis the tests use (`.ci/run` starts one on 127.0.0.1:6379; TEST_REDIS_URL elsewhere). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// Fail fast, with one line, in every test file that needs Redis when there is none.
+const missing = await redisUnreachable(TEST_REDIS_URL);
+if (missing) throw new Error(missing);
 
 /** A key prefix of its own for each test run, so parallel test files never collide. */
 export function uniquePrefix(label: string): string {
