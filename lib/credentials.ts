@@ -78,3 +78,13 @@ export class InvocationCredentials implements CredentialSource {
     );
   }
 }
+
+/** Variables that configure a chain provider other than the plain AccessKey pair. */
+export const CHAIN_VARIABLES = [
+  'ALIBABA_CLOUD_ROLE_ARN',
+  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+  'ALIBABA_CLOUD_CREDENTIALS_FILE',
+  'ALIBABA_CLOUD_PROFILE',
+  'ALIBABA_CLOUD_ECS_METADATA',
+  'ALIBABA_CLOUD_CREDENTIALS_URI',
+] as const;

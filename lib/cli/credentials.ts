@@ -7,19 +7,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type CloudCredentials, type CredentialSource, defaultChainCredentials } from '../credentials.js';
+import {
+  CHAIN_VARIABLES,
+  type CloudCredentials,
+  type CredentialSource,
+  defaultChainCredentials,
+} from '../credentials.js';
 import { EXIT, type Io } from './command.js';
 import { envOf, errorLine } from './settings.js';
-
-/** Variables that configure a chain provider other than the plain AccessKey pair. */
-const CHAIN_VARIABLES = [
-  'ALIBABA_CLOUD_ROLE_ARN',
-  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
-  'ALIBABA_CLOUD_CREDENTIALS_FILE',
-  'ALIBABA_CLOUD_PROFILE',
-  'ALIBABA_CLOUD_ECS_METADATA',
-  'ALIBABA_CLOUD_CREDENTIALS_URI',
-] as const;
 
 export const NO_CREDENTIALS =
   'no Alibaba Cloud credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET ' +

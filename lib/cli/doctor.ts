@@ -9,11 +9,10 @@ import {
 } from '../doctor/checks.js';
 import { connectRedis } from '../idempotency/redis.js';
 import { probeMnsTopic } from '../notify/mns-topic-probe.js';
-import { SaeClient } from '../sae/client.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { cliCredentials } from './credentials.js';
-import { cliConfig, errorLine } from './settings.js';
+import { cliConfig, cliSaeClient, errorLine } from './settings.js';
 
 const help = `Usage: sae-rollback doctor [--json]
 
@@ -54,14 +53,7 @@ export const doctorCommand: Command = {
         detail: `AccessKey ${creds.credentials.accessKeyId.slice(0, 8)}…`,
       },
     ];
-    const sae = new SaeClient({
-      regionId: config.regionId,
-      credentials: creds.source,
-      ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
-      protocol: config.sae.protocol,
-      connectTimeoutMs: config.sae.connectTimeoutMs,
-      readTimeoutMs: config.sae.readTimeoutMs,
-    });
+    const sae = cliSaeClient(config, creds.source);
     results.push(...(await saeChecks(sae, config)));
     for (const action of unprobedActions(config))
       results.push({

@@ -1,12 +1,11 @@
 import { appIdSchema } from '../ids.js';
-import { SaeClient } from '../sae/client.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { parseSaeTime } from '../sae/time.js';
 import { describeStatus, TERMINAL_STATUSES } from '../sae/types.js';
 import { parseCommandArgs, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { cliCredentials } from './credentials.js';
-import { cliConfig, errorLine } from './settings.js';
+import { cliConfig, cliSaeClient, errorLine } from './settings.js';
 import { fields, table } from './table.js';
 
 const help = `Usage: sae-rollback status <appId> [options]
@@ -52,14 +51,7 @@ export const statusCommand: Command = {
     const { config } = loaded;
     const creds = await cliCredentials('status', io);
     if (!creds.ok) return creds.code;
-    const sae = new SaeClient({
-      regionId: config.regionId,
-      credentials: creds.source,
-      ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
-      protocol: config.sae.protocol,
-      connectTimeoutMs: config.sae.connectTimeoutMs,
-      readTimeoutMs: config.sae.readTimeoutMs,
-    });
+    const sae = cliSaeClient(config, creds.source);
     try {
       const app = (await sae.describeApplicationStatus(appId.data)).data;
       const last = app.lastChangeOrderId

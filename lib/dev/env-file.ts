@@ -5,19 +5,10 @@
  * (README "Deploy") cannot send a dev command to production.
  */
 import { configSchema } from '../config.js';
+import { CHAIN_VARIABLES } from '../credentials.js';
 import { type DevEmulators, emulatorEnv } from './emulators-file.js';
 
 export const DEFAULT_DEV_ENV_FILE = 'sae-rollback-dev.env';
-
-/** The credential chain's variables (besides the AccessKey triple the file sets). */
-const CREDENTIAL_VARIABLES = [
-  'ALIBABA_CLOUD_ROLE_ARN',
-  'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
-  'ALIBABA_CLOUD_CREDENTIALS_FILE',
-  'ALIBABA_CLOUD_PROFILE',
-  'ALIBABA_CLOUD_ECS_METADATA',
-  'ALIBABA_CLOUD_CREDENTIALS_URI',
-];
 
 export interface DevEnvExtras {
   /** The alarm function's token, when it takes one. */
@@ -51,7 +42,7 @@ export function devEnvVariables(e: DevEmulators, x: DevEnvExtras = {}): Array<[s
 
 /** The file's text. */
 export function devEnvFile(e: DevEmulators, x: DevEnvExtras = {}): string {
-  const unset = [...Object.keys(configSchema.shape), ...CREDENTIAL_VARIABLES].sort();
+  const unset = [...Object.keys(configSchema.shape), ...CHAIN_VARIABLES].sort();
   return [
     '# Written by "sae-rollback dev"; removed when it stops. Source it: . ./sae-rollback-dev.env',
     '# It unsets every sae-rollback variable first, so nothing exported for a deployment applies.',
