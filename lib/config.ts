@@ -1,3 +1,4 @@
+import './zod-setup.js';
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
