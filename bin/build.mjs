@@ -4,7 +4,7 @@
 // CommonJS, because FC's nodejs20 runtime loads `index.handler` from a .js file as CommonJS by default,
 // and the @alicloud SDKs are CommonJS themselves (no require-in-ESM shims needed).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -29,9 +29,11 @@ const zodEnglishOnly = {
 const root = new URL('..', import.meta.url).pathname;
 const codeCache = !process.argv.includes('--no-code-cache');
 
-// The cache is V8's compiled code for the bundle after its module scope ran once, so it holds the
-// functions a cold start compiles. It is made by a fresh node, as FC's would compile it; any configuration
-// that loads will do (nothing is called).
+// The cache is V8's compiled code for the bundle after it ran, so it holds the functions a cold start
+// compiles. With tsx at hand (a dev install), bin/code-cache-warm.ts makes it after one event handled end
+// to end against the emulators; else it is made here after the module scope alone, with any configuration
+// that loads (nothing is called). Either way by a fresh node, as FC's would compile it.
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const CACHE_ENV = {
   PATH: process.env.PATH ?? '',
   SAE_REGION: 'cn-hangzhou',
@@ -88,10 +90,16 @@ for (const file of functions) {
       sourcemap: true,
       logLevel: 'warning',
     });
-    execFileSync(process.execPath, ['-e', MAKE_CACHE, outfile, join(dir, 'bundle.cache')], {
-      env: CACHE_ENV,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const cache = join(dir, 'bundle.cache');
+    if (existsSync(tsx))
+      execFileSync(tsx, [join(root, 'bin', 'code-cache-warm.ts'), name, outfile, cache], {
+        stdio: 'inherit',
+      });
+    else
+      execFileSync(process.execPath, ['-e', MAKE_CACHE, outfile, cache], {
+        env: CACHE_ENV,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
   }
   console.log(
     `dist/${name}/${codeCache ? 'bundle.js' : 'index.js'}  ${(statSync(outfile).size / 1024).toFixed(0)} KiB` +
