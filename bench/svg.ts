@@ -39,6 +39,7 @@ export function stormSvg(o: {
   const ticks = [1, 10, 50, 100, 1000].filter((v) => v <= top);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ${FONT}>`,
+    `<title>${esc(o.title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${pad.l}" y="20" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
     ...ticks.map(
@@ -78,6 +79,7 @@ export function barsSvg(title: string, bars: readonly Bar[], note = ''): string 
   const w = (ms: number) => ((W - pad.l - pad.r) * ms) / max;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ${FONT}>`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="12" y="20" font-size="14" font-weight="bold">${esc(title)}</text>`,
     ...bars.map((b, i) => {
