@@ -50,6 +50,14 @@ export function toRollbackRequest(n: NormalizedRequest): RollbackRequest {
  */
 export const MAX_CONCURRENT_RECORDS = 10;
 
+/** SAE calls one rollback takes at most (look-up, describe, abort), for bounding concurrency by the budget. */
+const CALLS_PER_RECORD = 3;
+
+/** Concurrency for `rt`: never more records in flight than the call budget admits in one window. */
+export function recordConcurrency(rt: Pick<Runtime, 'config'>): number {
+  return Math.min(MAX_CONCURRENT_RECORDS, Math.max(1, Math.floor(rt.config.budget.calls / CALLS_PER_RECORD)));
+}
+
 type Slot =
   | { kind: 'outcome'; entry: OutcomeEntry; retry: boolean }
   | { kind: 'ignored'; entry: { source: string; reason: string } }
@@ -58,7 +66,7 @@ type Slot =
 /**
  * Runs every record: actionable ones through the core, rejections reported (published, never
  * retried), ignored ones and guard ticks logged. One record's failure never stops the others.
- * Records about different change orders (or apps) run concurrently, up to `MAX_CONCURRENT_RECORDS`;
+ * Records about different change orders (or apps) run concurrently, up to `limit` (see `recordConcurrency`);
  * records naming the same change order or the same app run one after another in event order, so a
  * duplicate in the batch finds the first one's outcome instead of racing it. Answers keep event order.
  */
@@ -66,7 +74,7 @@ export async function handleRecords(
   rt: Runtime,
   records: readonly NormalizedRequest[],
   inv: InvocationInfo,
-  limit = MAX_CONCURRENT_RECORDS,
+  limit = recordConcurrency(rt),
 ): Promise<InvocationSummary> {
   let rejections = 0;
   let guardRuns = 0;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
 import { fakeFcContext } from '../../lib/dev/fc-context.js';
 import { createConsumerHandler } from '../../lib/handlers/consumer.js';
 import { runKeyed } from '../../lib/handlers/keyed-pool.js';
+import { MAX_CONCURRENT_RECORDS, recordConcurrency } from '../../lib/handlers/records.js';
 import { STS, type Stack, startStack } from '../helpers/stack.js';
 
 const CO = (n: number) => `c0ffee59-69b1-4e65-b1e5-0682d9fa${String(n).padStart(4, '0')}`;
@@ -95,5 +97,19 @@ describe('runKeyed', () => {
     expect(order.indexOf('start a2')).toBeGreaterThan(order.indexOf('end a1'));
     expect(order.indexOf('start ab')).toBeGreaterThan(order.indexOf('end a2'));
     expect(order.indexOf('start ab')).toBeGreaterThan(order.indexOf('end b'));
+  });
+});
+
+describe('recordConcurrency', () => {
+  it('never puts more records in flight than the call budget admits in a window', () => {
+    const config = (calls: string) =>
+      loadConfig({
+        SAE_REGION: 'cn-hangzhou',
+        MNS_ENDPOINT: 'http://127.0.0.1:1',
+        SAE_CALLS_PER_WINDOW: calls,
+      });
+    expect(recordConcurrency({ config: config('50') })).toBe(MAX_CONCURRENT_RECORDS);
+    expect(recordConcurrency({ config: config('9') })).toBe(3);
+    expect(recordConcurrency({ config: config('2') })).toBe(1);
   });
 });
