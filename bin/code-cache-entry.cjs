@@ -16,4 +16,9 @@ try {
   // No cache (a build without one): compile from source.
 }
 const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// Said once per cold start, so a runtime whose V8 never takes the cache shows up in the function's log.
+if (script.cachedDataRejected)
+  process.emitWarning('bundle.cache was made by another Node/V8 build; compiled bundle.js from source', {
+    code: 'SAE_ROLLBACK_CODE_CACHE_REJECTED',
+  });
 script.runInThisContext()(module.exports, require, module, file, __dirname);
