@@ -38,7 +38,7 @@ export async function baselineBundle(): Promise<Bundle> {
     target: 'node20',
     format: 'cjs',
     minify: true,
-    keepNames: true,
+    keepNames: false,
     legalComments: 'none',
     logLevel: 'warning',
   });
