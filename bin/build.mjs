@@ -33,7 +33,10 @@ const codeCache = !process.argv.includes('--no-code-cache');
 // compiles. With tsx at hand (a dev install), bin/code-cache-warm.ts makes it after one event handled end
 // to end against the emulators; else it is made here after the module scope alone, with any configuration
 // that loads (nothing is called). Either way by a fresh node, as FC's would compile it.
+// V8 rejects a cache made under other heap flags (`--max-old-space-size`, `--max-semi-space-size`, …):
+// when the runtime starts node with some, set CODE_CACHE_NODE_FLAGS to them (the entry's warning names them).
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const cacheFlags = (process.env.CODE_CACHE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const CACHE_ENV = {
   PATH: process.env.PATH ?? '',
   SAE_REGION: 'cn-hangzhou',
@@ -99,7 +102,7 @@ for (const file of functions) {
         stdio: 'inherit',
       });
     else
-      execFileSync(process.execPath, ['-e', MAKE_CACHE, outfile, cache], {
+      execFileSync(process.execPath, [...cacheFlags, '-e', MAKE_CACHE, outfile, cache], {
         env: CACHE_ENV,
         stdio: ['ignore', 'ignore', 'inherit'],
       });

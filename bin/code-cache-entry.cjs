@@ -16,9 +16,12 @@ try {
   // No cache (a build without one): compile from source.
 }
 const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-// Said once per cold start, so a runtime whose V8 never takes the cache shows up in the function's log.
+// Said once per cold start, so a runtime whose V8 never takes the cache shows up in the function's log,
+// with the flags to build it with (V8 rejects a cache made under other heap flags too).
 if (script.cachedDataRejected)
-  process.emitWarning('bundle.cache was made by another Node/V8 build; compiled bundle.js from source', {
-    code: 'SAE_ROLLBACK_CODE_CACHE_REJECTED',
-  });
+  process.emitWarning(
+    `bundle.cache was made by another Node/V8 build or other V8 flags (this process: ${process.version}, ` +
+      `flags "${process.execArgv.join(' ')}"; build with CODE_CACHE_NODE_FLAGS set to them); compiled bundle.js from source`,
+    { code: 'SAE_ROLLBACK_CODE_CACHE_REJECTED' },
+  );
 script.runInThisContext()(module.exports, require, module, file, __dirname);

@@ -75,9 +75,11 @@ try {
   if (event) writeFileSync(eventFile, event);
   // Asynchronously: the emulators answer from this process's event loop.
   const run = promisify(execFile);
+  // V8 takes a cache only under the heap flags it was made with: CODE_CACHE_NODE_FLAGS names the runtime's.
+  const flags = (process.env.CODE_CACHE_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const { stderr } = await run(
     process.execPath,
-    ['-e', MAKE_CACHE, bundle, out, ...(event ? [eventFile] : [])],
+    [...flags, '-e', MAKE_CACHE, bundle, out, ...(event ? [eventFile] : [])],
     {
       env: {
         PATH: process.env.PATH ?? '',
