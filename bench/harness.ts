@@ -3,13 +3,23 @@ import { cpus, totalmem } from 'node:os';
 import { type Bundle, baselineBundle, ourBundles } from './bundles.js';
 import { type BatchOptions, batchFigures } from './figures/batch.js';
 import { callsPerDelivery } from './figures/calls.js';
+import { coldAbort } from './figures/cold-abort.js';
 import { coldStart } from './figures/cold-start.js';
 import { type OverheadOptions, warmOverhead } from './figures/overhead.js';
+import { type ParallelOptions, parallelBatch } from './figures/parallel.js';
 import { alarmStorm, type StormOptions } from './figures/storm.js';
 import type { BenchResults, Row } from './report.js';
 import { startEmulators } from './setup.js';
 
-export const FIGURES = ['calls', 'storm', 'cold-start', 'overhead', 'batch'] as const;
+export const FIGURES = [
+  'calls',
+  'storm',
+  'cold-start',
+  'cold-abort',
+  'overhead',
+  'parallel',
+  'batch',
+] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -18,6 +28,7 @@ export interface BenchOptions {
   coldStartRuns: number;
   overhead: OverheadOptions;
   batch: BatchOptions;
+  parallel: ParallelOptions;
   /** Called as each figure finishes (progress on stderr). */
   onFigure?: (name: Figure, ms: number) => void;
 }
@@ -27,6 +38,7 @@ export const DEFAULTS: Omit<BenchOptions, 'figures'> = {
   coldStartRuns: 15,
   overhead: { events: 1_000, warmup: 100 },
   batch: { records: 1_000 },
+  parallel: { apps: 50, latencyMs: 80 },
 };
 
 export async function runBench(o: BenchOptions): Promise<BenchResults> {
@@ -46,7 +58,14 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       const b = await bundles();
       return coldStart(b.ours, b.baseline, emu.env, o.coldStartRuns);
     },
+    'cold-abort': async () => {
+      const b = await bundles();
+      const alarm = b.ours.find((x) => x.name === 'alarm');
+      if (!alarm) throw new Error('dist/alarm/index.js is missing');
+      return coldAbort(emu, alarm, b.baseline, o.coldStartRuns);
+    },
     overhead: () => warmOverhead(emu, o.overhead),
+    parallel: () => parallelBatch(emu, o.parallel),
     batch: async () => {
       const b = await bundles();
       const consumer = b.ours.find((x) => x.name === 'consumer');
@@ -81,6 +100,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       coldStartRuns: o.coldStartRuns,
       overhead: o.overhead,
       batch: o.batch,
+      parallel: o.parallel,
     },
     rows,
     details,

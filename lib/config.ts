@@ -1,3 +1,4 @@
+import './zod-setup.js';
 import { z } from 'zod';
 import { AnalysisConfigError, type AnalysisFile, loadAnalysisFile } from './analysis/config.js';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';

@@ -1,7 +1,7 @@
-import CredentialsModule from '@alicloud/credentials';
+import type CredentialsModule from '@alicloud/credentials';
 import { cjsDefault } from './interop.js';
 
-const Credential = cjsDefault<typeof CredentialsModule.default>(CredentialsModule);
+type Credential = InstanceType<typeof CredentialsModule.default>;
 
 /** An AccessKey pair, with an STS token when temporary. Never log this object. */
 export interface CloudCredentials {
@@ -25,11 +25,15 @@ export function staticCredentials(creds: CloudCredentials): CredentialSource {
  * For local use; on FC the per-invocation `context.credentials` win (see {@link InvocationCredentials}).
  */
 export function defaultChainCredentials(): CredentialSource {
-  // Built lazily: constructing the chain is cheap, but resolving it may probe the network.
-  let client: InstanceType<typeof Credential> | undefined;
+  // Loaded and built on first use: on FC, `context.credentials` win and the chain's module (a sizeable
+  // part of a cold start) is never evaluated; resolving the chain may also probe the network.
+  let client: Credential | undefined;
   return {
     async get() {
-      client ??= new Credential();
+      if (!client) {
+        const Chain = cjsDefault<typeof CredentialsModule.default>(await import('@alicloud/credentials'));
+        client ??= new Chain();
+      }
       const c = await client.getCredential();
       if (!c.accessKeyId || !c.accessKeySecret) {
         throw new Error(

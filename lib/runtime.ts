@@ -1,29 +1,17 @@
-import { Analysis } from './analysis/analysis.js';
-import { PromClient } from './analysis/client.js';
 import type { Budget } from './budget/budget.js';
 import { MemoryBudget } from './budget/memory-budget.js';
-import { RedisBudget } from './budget/redis-budget.js';
 import { type Clock, systemClock } from './clock.js';
-import { CmsClient } from './cms/client.js';
-import type { CmsApi } from './cms/types.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
-import { fanOutDispatch } from './guard/fan-out.js';
-import { type Dispatch, Guard } from './guard/index.js';
+import type { Dispatch, Guard } from './guard/index.js';
 import { MemoryStore } from './idempotency/memory-store.js';
-import { connectRedis } from './idempotency/redis.js';
-import { RedisStore } from './idempotency/redis-store.js';
 import type { Store } from './idempotency/store.js';
-import { createInvoker } from './invoke/config.js';
+import { lazyPort } from './lazy.js';
 import { createLogger, type Logger } from './log.js';
-import { DingTalkNotifier } from './notify/dingtalk.js';
-import { EventBridgeClient } from './notify/eventbridge-client.js';
-import { EventBridgeNotifier } from './notify/eventbridge-notifier.js';
 import { MnsTopicClient } from './notify/mns-client.js';
 import { MnsNotifier } from './notify/mns-notifier.js';
 import type { Notifier } from './notify/notifier.js';
 import { RetryingNotifier } from './notify/retrying.js';
-import { WebhookNotifier } from './notify/webhook.js';
 import { AppDirectory } from './policy/namespaces.js';
 import { Policy } from './policy/policy.js';
 import { Valves } from './policy/valves.js';
@@ -50,12 +38,13 @@ export interface Runtime {
   logger: Logger;
   /** SAE application calls (ListApplications, ListAppVersions, RollbackApplication). */
   app: SaeAppApi;
-  /** CloudMonitor, for the guard's alarm condition. */
-  cms: CmsApi;
   /** Allowlist, opt-out, minimum severity, dry-run. */
   policy: Policy;
-  /** The scheduled guard (functions/guard.ts, and timer ticks reaching the consumer). */
-  guard: Guard;
+  /**
+   * The scheduled guard (functions/guard.ts, and timer ticks reaching the consumer), with its CloudMonitor
+   * client: built on the first tick, so an alarm's cold start never loads it.
+   */
+  guard: Pick<Guard, 'run'>;
 }
 
 export interface RuntimeOverrides {
@@ -93,11 +82,6 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     ...clientOpts,
     ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
   });
-  const cms = new CmsClient({
-    ...clientOpts,
-    protocol: config.cms.protocol,
-    ...(config.cms.endpoint ? { endpoint: config.cms.endpoint } : {}),
-  });
   const policy = new Policy(config.policy);
   const { store, budget } = sharedState(config, clock, logger, o);
   const directory = new AppDirectory({ store });
@@ -126,36 +110,24 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     directory,
     rules: config.rules,
   });
-  const fanOut = config.guard.fanOut;
-  const dispatch: Dispatch =
-    o.dispatch ??
-    (fanOut
-      ? fanOutDispatch(createInvoker(fanOut.invoker, credentials), fanOut.consumerFunction)
-      : undefined) ??
-    (async (req, inv) => {
-      const r = await processRequest(
-        { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
-        req,
-        inv,
-      );
-      const { outcome, summary, messageId } = r.outcome;
-      return { outcome, summary, messageId, retry: r.retry };
+  const inProcess: Dispatch = async (req, inv) => {
+    const r = await processRequest(
+      { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
+      req,
+      inv,
+    );
+    const { outcome, summary, messageId } = r.outcome;
+    return { outcome, summary, messageId, retry: r.retry };
+  };
+  let guard: Promise<Guard> | undefined;
+  const loadGuard = async () => {
+    const { createGuard } = await import('./guard/wire.js');
+    return createGuard({
+      ...{ config, sae, app, store, budget, clock, logger, policy, directory, credentials },
+      dispatch: o.dispatch,
+      inProcess,
     });
-  const guard = new Guard({
-    sae,
-    app,
-    cms,
-    store,
-    budget,
-    clock,
-    logger,
-    settings: { ...config.guard, bakeWindowMs: config.bakeWindowMs },
-    policy,
-    directory,
-    resolutionTtlMs: config.idempotency.resolutionTtlMs,
-    dispatch,
-    ...(config.analysis ? { analysis: analysisOf(config.analysis, store) } : {}),
-  });
+  };
   return {
     config,
     clock,
@@ -168,22 +140,14 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     core,
     logger,
     app,
-    cms,
     policy,
-    guard,
+    guard: {
+      run: async (inv) => {
+        guard ??= loadGuard();
+        return (await guard).run(inv);
+      },
+    },
   };
-}
-
-/** Metric analysis over the file's Prometheus-compatible API (built once, like every client). */
-function analysisOf(file: NonNullable<Config['analysis']>, store: Store): Analysis {
-  const p = file.prometheus;
-  const prom = new PromClient({
-    url: p.url,
-    timeoutMs: p.timeout,
-    ...(p.bearerToken ? { bearerToken: p.bearerToken } : {}),
-    ...(p.basicAuth ? { basicAuth: p.basicAuth } : {}),
-  });
-  return new Analysis({ file, prom, store });
 }
 
 let shareInProcess = false;
@@ -211,15 +175,26 @@ function sharedState(
     abortReserve: config.budget.abortReserve,
   };
   if (config.idempotency.store === 'redis' && !(o.store && o.budget)) {
-    const redis = connectRedis({
-      url: config.redis.url,
-      timeoutMs: config.redis.timeoutMs,
-      onError: (err) => logger.warn('redis-connection', { error: err.message }),
-    });
-    const prefix = config.redis.keyPrefix;
+    // Loaded on first use (the first claim), so ioredis is not evaluated in a memory-store cold start.
+    let pending: ReturnType<typeof connect> | undefined;
+    const connect = () =>
+      import('./idempotency/redis-state.js').then(({ redisState }) =>
+        redisState({
+          url: config.redis.url,
+          timeoutMs: config.redis.timeoutMs,
+          prefix: config.redis.keyPrefix,
+          limits,
+          clock,
+          onError: (err) => logger.warn('redis-connection', { error: err.message }),
+        }),
+      );
+    const shared = () => {
+      pending ??= connect();
+      return pending;
+    };
     return {
-      store: o.store ?? new RedisStore({ redis, prefix, clock, ownsConnection: true }),
-      budget: o.budget ?? new RedisBudget({ redis, prefix, limits, clock }),
+      store: o.store ?? lazyPort<Store>(() => shared().then((s) => s.store)),
+      budget: o.budget ?? lazyPort<Budget>(() => shared().then((s) => s.budget)),
     };
   }
   const fresh = () => ({ store: new MemoryStore({ clock }), budget: new MemoryBudget({ limits, clock }) });
@@ -240,11 +215,25 @@ function buildNotifiers(
 ): Notifier[] {
   const { dingtalk, webhook, eventbridge, retry } = config.notify;
   const channels: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
-  if (dingtalk) channels.push(new DingTalkNotifier({ ...dingtalk, clock }));
-  if (webhook) channels.push(new WebhookNotifier({ ...webhook, clock }));
-  if (eventbridge) {
-    const client = new EventBridgeClient({ ...eventbridge, credentials: () => credentials.get(), clock });
-    channels.push(new EventBridgeNotifier({ client }));
-  }
+  // Each optional channel's module is loaded on its first publish, and only when configured.
+  const later = (channel: string, load: () => Promise<Notifier>) =>
+    channels.push(lazyPort<Notifier>(load, { channel }));
+  if (dingtalk)
+    later(
+      'dingtalk',
+      async () => new (await import('./notify/dingtalk.js')).DingTalkNotifier({ ...dingtalk, clock }),
+    );
+  if (webhook)
+    later(
+      'webhook',
+      async () => new (await import('./notify/webhook.js')).WebhookNotifier({ ...webhook, clock }),
+    );
+  if (eventbridge)
+    later('eventbridge', async () => {
+      const { EventBridgeClient } = await import('./notify/eventbridge-client.js');
+      const { EventBridgeNotifier } = await import('./notify/eventbridge-notifier.js');
+      const client = new EventBridgeClient({ ...eventbridge, credentials: () => credentials.get(), clock });
+      return new EventBridgeNotifier({ client });
+    });
   return channels.map((n) => new RetryingNotifier(n, { ...retry, clock }));
 }

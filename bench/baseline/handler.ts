@@ -3,7 +3,8 @@
  * AbortAndRollbackChangeOrder (generic `callApi`, ROA, 2019-05-06), dropped into an FC handler. Kept
  * as people actually write it: parse the body, look up the app's last change order when the alarm
  * names only the app, abort it. No dedupe, no call budget, no retries, no notification, no
- * validation. The one bench-only change: SAE_ENDPOINT / SAE_PROTOCOL point it at the emulator.
+ * validation (it reads a JSON body, or CloudMonitor's form callback). The one bench-only change:
+ * SAE_ENDPOINT / SAE_PROTOCOL point it at the emulator.
  */
 import OpenApiModule, * as $OpenApi from '@alicloud/openapi-client';
 import * as $Util from '@alicloud/tea-util';
@@ -47,8 +48,13 @@ async function callApi(
 
 export const handler = async (event: Buffer, context: { credentials: Credentials }) => {
   let body = JSON.parse(event.toString());
-  if (typeof body.body === 'string')
-    body = JSON.parse(body.isBase64Encoded ? Buffer.from(body.body, 'base64').toString() : body.body);
+  if (typeof body.body === 'string') {
+    const raw = body.isBase64Encoded ? Buffer.from(body.body, 'base64').toString() : body.body;
+    // CloudMonitor's alarm callback is a form; the app is in its `dimensions` JSON.
+    body = /^\s*[[{]/.test(raw)
+      ? JSON.parse(raw)
+      : JSON.parse(new URLSearchParams(raw).get('dimensions') ?? '{}');
+  }
   const client = createClient(context.credentials);
   const results: unknown[] = [];
   for (const item of (Array.isArray(body) ? body : [body]) as Message[]) {

@@ -17,8 +17,10 @@ import type { Row } from '../report.js';
 import { type Emulators, mnsQueueBatch, STS, seedApps } from '../setup.js';
 
 const CHILD = new URL('../child/run-batch.mjs', import.meta.url).pathname;
-const MIN_SPEEDUP = 5;
-const MAX_RSS_MIB = 128;
+/** Storm batches: ≥ 5× (duplicates cost nothing); distinct apps: ≥ 2× (records run concurrently). */
+const MIN_SPEEDUP = { storm: 5, distinct: 2 };
+/** FC's smallest instance has 128 MB; the distinct batch must leave room below it (issue 19: < 96 MiB). */
+const MAX_RSS_MIB = { storm: 128, distinct: 96 };
 
 export interface BatchOptions {
   records: number;
@@ -119,9 +121,9 @@ export async function batchFigures(
   const rows: Row[] = [];
   const split =
     Math.ceil(o.records / MAX_RECORDS) > 1 ? ` as ${Math.ceil(o.records / MAX_RECORDS)} batches` : '';
-  for (const [label, b] of [
-    [`storm, ${o.records} records for 10 apps${split}`, storm],
-    [`distinct, ${o.records} apps${split}`, distinct],
+  for (const [kind, label, b] of [
+    ['storm', `storm, ${o.records} records for 10 apps${split}`, storm],
+    ['distinct', `distinct, ${o.records} apps${split}`, distinct],
   ] as const) {
     rows.push({
       figure: '4',
@@ -133,21 +135,21 @@ export async function batchFigures(
       figure: '4',
       measure: `throughput ÷ baseline, ${label}`,
       ours: speedup(b),
-      target: `≥ ${MIN_SPEEDUP}`,
-      met: speedup(b) >= MIN_SPEEDUP,
+      target: `≥ ${MIN_SPEEDUP[kind]}`,
+      met: speedup(b) >= MIN_SPEEDUP[kind],
     });
   }
-  for (const [label, b] of [
-    ['storm batch', storm],
-    ['distinct batch', distinct],
+  for (const [kind, label, b] of [
+    ['storm', 'storm batch', storm],
+    ['distinct', 'distinct batch', distinct],
   ] as const) {
     rows.push({
       figure: '5',
       measure: `peak RSS, ${label} (MiB)`,
       ours: mib(b.ours),
       baseline: mib(b.baseline),
-      target: `< ${MAX_RSS_MIB}`,
-      met: mib(b.ours) < MAX_RSS_MIB,
+      target: `< ${MAX_RSS_MIB[kind]}`,
+      met: mib(b.ours) < MAX_RSS_MIB[kind],
     });
   }
   return { rows, details: { records: o.records, storm, distinct } };

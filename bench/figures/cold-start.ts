@@ -45,7 +45,7 @@ export function coldStart(
   }
   for (const b of ours) {
     rows.push(
-      atMost('3', `bundle size: dist/${b.name}/index.js (bytes)`, b.bytes, MAX_BYTES, {
+      atMost('3', `bundle size: dist/${b.name}/bundle.js (bytes)`, b.bytes, MAX_BYTES, {
         baseline: baseline.bytes,
       }),
     );

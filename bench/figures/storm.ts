@@ -38,6 +38,8 @@ interface Tally {
   byAction: Record<string, number>;
   throttled: number;
   maxInWindow: number;
+  /** When each SAE call arrived, in ms from the storm's start (for the picture). */
+  callOffsetsMs: number[];
   rolledBackApps: number;
   durationMs: number;
   outcomes: Record<string, number>;
@@ -50,6 +52,7 @@ async function storm(emu: Emulators, o: StormOptions, send: Send): Promise<Tally
   emu.sae.setRateLimit({ calls: o.saeLimit, windowMs: o.windowMs });
   const first = emu.sae.calls.length;
   const t0 = performance.now();
+  const wall0 = Date.now();
   const outcomes: Record<string, number> = {};
   const pending = Array.from({ length: o.alarms }, async (_, i) => {
     await sleep((i * o.windowMs) / o.alarms);
@@ -75,6 +78,7 @@ async function storm(emu: Emulators, o: StormOptions, send: Send): Promise<Tally
       calls.map((c) => c.at),
       o.windowMs,
     ),
+    callOffsetsMs: calls.map((c) => c.at - wall0),
     rolledBackApps: apps.filter((a) => emu.sae.getChangeOrder(a.co)?.status === 6).length,
     durationMs: Math.round(durationMs),
     outcomes,

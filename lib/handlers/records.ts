@@ -4,6 +4,7 @@ import type { Outcome } from '../rollback/outcome.js';
 import { type Publication, processRequest, publishAll } from '../rollback/process.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
+import { runKeyed } from './keyed-pool.js';
 
 /** One record's decision, as answered to HTTP callers and returned to direct/event invocations. */
 export type OutcomeEntry = Pick<Outcome, 'outcome' | 'summary' | 'messageId'> & {
@@ -43,82 +44,57 @@ export function toRollbackRequest(n: NormalizedRequest): RollbackRequest {
 }
 
 /**
+ * Records handled at once within one invocation. Each takes 2–3 SAE calls and an MNS publish, so ten at
+ * a time keep a 50-call budget window busy without a burst SAE would throttle; the budget itself still
+ * refuses what goes beyond it.
+ */
+export const MAX_CONCURRENT_RECORDS = 10;
+
+/** SAE calls one rollback takes at most (look-up, describe, abort), for bounding concurrency by the budget. */
+const CALLS_PER_RECORD = 3;
+
+/** Concurrency for `rt`: never more records in flight than the call budget admits in one window. */
+export function recordConcurrency(rt: Pick<Runtime, 'config'>): number {
+  return Math.min(MAX_CONCURRENT_RECORDS, Math.max(1, Math.floor(rt.config.budget.calls / CALLS_PER_RECORD)));
+}
+
+type Slot =
+  | { kind: 'outcome'; entry: OutcomeEntry; retry: boolean }
+  | { kind: 'ignored'; entry: { source: string; reason: string } }
+  | { kind: 'guard'; entry: { reason: string; report?: GuardReport } };
+
+/**
  * Runs every record: actionable ones through the core, rejections reported (published, never
  * retried), ignored ones and guard ticks logged. One record's failure never stops the others.
+ * Records about different change orders (or apps) run concurrently, up to `limit` (see `recordConcurrency`);
+ * records naming the same change order or the same app run one after another in event order, so a
+ * duplicate in the batch finds the first one's outcome instead of racing it. Answers keep event order.
  */
 export async function handleRecords(
   rt: Runtime,
   records: readonly NormalizedRequest[],
   inv: InvocationInfo,
+  limit = recordConcurrency(rt),
 ): Promise<InvocationSummary> {
-  const summary: InvocationSummary = { outcomes: [], ignored: [], guard: [], retry: false };
   let rejections = 0;
+  let guardRuns = 0;
   const unpublished: NormalizedRequest[] = [];
-  for (const n of records) {
-    const log = {
-      fcRequestId: inv.fcRequestId,
-      source: n.source,
-      via: n.via,
-      path: n.path,
-      dedupeKey: n.dedupeKey,
-    };
-    if (n.disposition === 'ignore') {
-      rt.logger.info('ignored', { ...log, reason: n.reason, alarm: n.alarm });
-      // An alarm back to OK still counts for the flapping guard.
-      if (n.alarm.state)
-        await rt.valves
-          .observe(n)
-          .catch((err: unknown) => rt.logger.warn('observe failed', { ...log, error: err }));
-      summary.ignored.push({ source: n.source, reason: n.reason });
-      continue;
-    }
-    if (n.disposition === 'guard') {
-      // One guard run per invocation, however many ticks it carries; it never throws, and what it could
-      // not finish the next tick picks up, so it never asks for a redelivery.
-      const first = summary.guard.length === 0;
-      rt.logger.info('guard tick received; running the scheduled guard check', {
-        ...log,
-        reason: n.reason,
-        run: first,
-      });
-      summary.guard.push({ reason: n.reason, ...(first ? { report: await rt.guard.run(inv) } : {}) });
-      continue;
-    }
-    try {
-      const processed =
-        n.disposition === 'act'
-          ? await processRequest(
-              { ...rt, notifyDuplicates: rt.config.notifyDuplicates },
-              toRollbackRequest(n),
-              inv,
-            )
-          : await reportRejected(rt, n, inv, ++rejections <= MAX_PUBLISHED_REJECTIONS);
-      if (n.disposition === 'reject' && rejections > MAX_PUBLISHED_REJECTIONS) unpublished.push(n);
-      summary.retry ||= processed.retry;
-      const o = processed.outcome;
-      summary.outcomes.push({
-        outcome: o.outcome,
-        summary: o.summary,
-        messageId: o.messageId,
-        source: n.source,
-        ...(o.changeOrderId ? { changeOrderId: o.changeOrderId } : {}),
-        ...(o.appId ? { appId: o.appId } : {}),
-        publications: processed.publications,
-      });
-    } catch (err) {
-      // Not expected (the core and publishing do not throw), but a store outage must not drop the rest.
-      rt.logger.error('record failed unexpectedly; will be retried', { ...log, error: err });
-      summary.retry = true;
-      summary.outcomes.push({
-        outcome: 'failed-retryable',
-        summary: `Unexpected error while handling a ${n.source} record; the delivery will be retried.`,
-        messageId: '',
-        source: n.source,
-        ...(n.changeOrderId ? { changeOrderId: n.changeOrderId } : {}),
-        ...(n.appId ? { appId: n.appId } : {}),
-        publications: [],
-      });
-    }
+  // Everything order-dependent (which rejection is published, which tick runs the guard) is decided
+  // here, in event order, before anything runs concurrently.
+  const tasks = records.map((n, i) => {
+    if (n.disposition === 'reject' && ++rejections > MAX_PUBLISHED_REJECTIONS) unpublished.push(n);
+    const publish = n.disposition === 'reject' && rejections <= MAX_PUBLISHED_REJECTIONS;
+    const runGuard = n.disposition === 'guard' && guardRuns++ === 0;
+    return { keys: keysOf(n, i), run: () => handleOne(rt, n, inv, publish, runGuard) };
+  });
+  const slots = await runKeyed(tasks, Math.max(1, limit));
+  const summary: InvocationSummary = { outcomes: [], ignored: [], guard: [], retry: false };
+  for (const s of slots) {
+    if (s.kind === 'outcome') {
+      summary.outcomes.push(s.entry);
+      summary.retry ||= s.retry;
+    } else if (s.kind === 'ignored') summary.ignored.push(s.entry);
+    else summary.guard.push(s.entry);
   }
   const first = unpublished[0];
   if (first) {
@@ -127,6 +103,95 @@ export async function handleRecords(
     await publishAll(rt.notifiers, outcome);
   }
   return summary;
+}
+
+/** What serializes a record: its change order and its app; guard ticks share one key (one run at a time). */
+function keysOf(n: NormalizedRequest, i: number): string[] {
+  if (n.disposition === 'guard') return ['guard'];
+  const keys: string[] = [];
+  if (n.changeOrderId) keys.push(`co:${n.changeOrderId}`);
+  if (n.appId) keys.push(`app:${n.appId}`);
+  return keys.length > 0 ? keys : [`record:${i}:${n.dedupeKey}`];
+}
+
+async function handleOne(
+  rt: Runtime,
+  n: NormalizedRequest,
+  inv: InvocationInfo,
+  publish: boolean,
+  runGuard: boolean,
+): Promise<Slot> {
+  const log = {
+    fcRequestId: inv.fcRequestId,
+    source: n.source,
+    via: n.via,
+    path: n.path,
+    dedupeKey: n.dedupeKey,
+  };
+  if (n.disposition === 'ignore') {
+    rt.logger.info('ignored', { ...log, reason: n.reason, alarm: n.alarm });
+    // An alarm back to OK still counts for the flapping guard.
+    if (n.alarm.state)
+      await rt.valves
+        .observe(n)
+        .catch((err: unknown) => rt.logger.warn('observe failed', { ...log, error: err }));
+    return { kind: 'ignored', entry: { source: n.source, reason: n.reason } };
+  }
+  if (n.disposition === 'guard') {
+    // One guard run per invocation, however many ticks it carries; it never throws, and what it could
+    // not finish the next tick picks up, so it never asks for a redelivery.
+    rt.logger.info('guard tick received; running the scheduled guard check', {
+      ...log,
+      reason: n.reason,
+      run: runGuard,
+    });
+    return {
+      kind: 'guard',
+      entry: { reason: n.reason, ...(runGuard ? { report: await rt.guard.run(inv) } : {}) },
+    };
+  }
+  try {
+    const processed =
+      n.disposition === 'act'
+        ? await processRequest(
+            { ...rt, notifyDuplicates: rt.config.notifyDuplicates },
+            toRollbackRequest(n),
+            inv,
+          )
+        : await reportRejected(rt, n, inv, publish);
+    const o = processed.outcome;
+    return { kind: 'outcome', retry: processed.retry, entry: entryOf(n, o, processed.publications) };
+  } catch (err) {
+    // Not expected (the core and publishing do not throw), but a store outage must not drop the rest.
+    rt.logger.error('record failed unexpectedly; will be retried', { ...log, error: err });
+    const summary = `Unexpected error while handling a ${n.source} record; the delivery will be retried.`;
+    return {
+      kind: 'outcome',
+      retry: true,
+      entry: entryOf(n, { outcome: 'failed-retryable', summary, messageId: '' }, []),
+    };
+  }
+}
+
+function entryOf(
+  n: NormalizedRequest,
+  o: Pick<Outcome, 'outcome' | 'summary' | 'messageId'> & {
+    changeOrderId?: string | undefined;
+    appId?: string | undefined;
+  },
+  publications: Publication[],
+): OutcomeEntry {
+  const changeOrderId = o.changeOrderId ?? (o.outcome === 'failed-retryable' ? n.changeOrderId : undefined);
+  const appId = o.appId ?? (o.outcome === 'failed-retryable' ? n.appId : undefined);
+  return {
+    outcome: o.outcome,
+    summary: o.summary,
+    messageId: o.messageId,
+    source: n.source,
+    ...(changeOrderId ? { changeOrderId } : {}),
+    ...(appId ? { appId } : {}),
+    publications,
+  };
 }
 
 async function reportRejected(rt: Runtime, n: NormalizedRequest, inv: InvocationInfo, publish: boolean) {

@@ -29,9 +29,30 @@ export class MemoryStore implements Store {
   readonly #toggles = new Map<string, Toggle>();
   readonly #indexes = new Map<string, Map<string, string>>();
   readonly #clock: Clock;
+  readonly #sweepEveryMs: number;
+  #lastSweep = 0;
 
-  constructor(opts: { clock?: Clock } = {}) {
+  /** `sweepEveryMs`: how often (at most) a write also drops every expired entry; default 1 s. */
+  constructor(opts: { clock?: Clock; sweepEveryMs?: number } = {}) {
     this.#clock = opts.clock ?? systemClock;
+    this.#sweepEveryMs = opts.sweepEveryMs ?? 1_000;
+  }
+
+  /**
+   * Expired entries are otherwise dropped only when their own key is read again, which for a batch of
+   * distinct change orders is never: a warm instance would keep every outcome, claim and resolution.
+   * No timer (FC freezes idle instances, and a timer would keep a local process alive): writes sweep,
+   * at most once per `sweepEveryMs`, so the cost is amortized over everything written meanwhile.
+   */
+  #sweep(): void {
+    const now = this.#clock.now();
+    if (now - this.#lastSweep < this.#sweepEveryMs) return;
+    this.#lastSweep = now;
+    for (const [k, e] of this.#entries) if (e.expiresAt <= now) this.#entries.delete(k);
+    for (const [k, v] of this.#values) if (v.expiresAt <= now) this.#values.delete(k);
+    for (const [k, t] of this.#toggles) if (t.expiresAt <= now) this.#toggles.delete(k);
+    // A slot map's members expire by window; an emptied map is dropped when next taken from.
+    for (const [k, slots] of this.#slots) if (slots.size === 0) this.#slots.delete(k);
   }
 
   #live(key: string): Entry | undefined {
@@ -44,6 +65,7 @@ export class MemoryStore implements Store {
   }
 
   async claim(key: string, inProgressTtlMs: number): Promise<ClaimResult> {
+    this.#sweep();
     const e = this.#live(key);
     if (e?.state === 'completed') return { status: 'completed', record: e.record };
     if (e?.state === 'in-progress') return { status: 'in-progress', expiresAt: e.expiresAt };
@@ -101,6 +123,7 @@ export class MemoryStore implements Store {
   }
 
   async putValue(key: string, value: string, ttlMs: number): Promise<void> {
+    this.#sweep();
     this.#values.set(key, { value, expiresAt: this.#clock.now() + ttlMs });
   }
 
@@ -133,6 +156,7 @@ export class MemoryStore implements Store {
   }
 
   async recordState(key: string, state: string, windowMs: number): Promise<number> {
+    this.#sweep();
     const now = this.#clock.now();
     const t = this.#toggles.get(key);
     const live = t && t.expiresAt > now ? t : undefined;
@@ -154,6 +178,11 @@ export class MemoryStore implements Store {
 
   async indexList(key: string, limit: number): Promise<Array<{ member: string; value: string }>> {
     return [...(this.#indexes.get(key) ?? [])].slice(0, limit).map(([member, value]) => ({ member, value }));
+  }
+
+  /** For tests: entries held in memory, expired or not (what a sweep bounds). */
+  get held(): number {
+    return this.#entries.size + this.#values.size + this.#toggles.size + this.#slots.size;
   }
 
   /** For tests and the demo: number of live idempotency keys. */

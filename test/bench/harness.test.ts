@@ -11,11 +11,12 @@ import { alarmEvent, context, type Emulators, seedApps, startEmulators } from '.
 describe('bench harness, small input', () => {
   it('reports calls per delivery, a storm within budget and the overhead, with targets', async () => {
     const r = await runBench({
-      figures: ['calls', 'storm', 'overhead'],
+      figures: ['calls', 'storm', 'overhead', 'parallel'],
       storm: { alarms: 40, apps: 4, windowMs: 400, instances: 2, saeLimit: 60 },
       coldStartRuns: 1,
       overhead: { events: 5, warmup: 1 },
       batch: { records: 5 },
+      parallel: { apps: 4, latencyMs: 5 },
     });
 
     const calls = r.rows.filter((row) => row.figure === '1');
@@ -33,6 +34,9 @@ describe('bench harness, small input', () => {
     expect(storm.ours.rolledBackApps).toBe(4);
     expect(storm.ours.maxInWindow).toBeLessThanOrEqual(50);
     expect(r.rows.some((row) => row.figure === '4' && row.target === '≤ 1')).toBe(true);
+    // The parallel batch aborted every app both ways (it throws otherwise) and has its target row.
+    expect(r.details.parallel).toMatchObject({ apps: 4, latencyMs: 5 });
+    expect(r.rows.some((row) => row.measure.includes('÷ one-by-one') && row.target === '≤ 0.25')).toBe(true);
     for (const row of r.rows) {
       expect(row.measure).toBeTruthy();
       if (row.target !== undefined) expect(typeof row.met).toBe('boolean');

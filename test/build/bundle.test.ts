@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpTriggerEvent } from '../../lib/dev/http-event.js';
@@ -58,6 +60,28 @@ describe('dist/alarm bundle', () => {
       },
     );
     expect(stdout).toBe('function');
+  });
+
+  it('still loads when V8 rejects the code cache (another Node build) or it is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sae-rollback-cache-'));
+    try {
+      cpSync(`${root}dist/alarm`, dir, { recursive: true });
+      writeFileSync(join(dir, 'bundle.cache'), 'not a V8 code cache');
+      const script = `process.stdout.write(typeof require(process.argv[1]).handler);`;
+      const env = {
+        PATH: process.env.PATH ?? '',
+        SAE_REGION: 'cn-hangzhou',
+        MNS_ACCOUNT_ID: '1234567890123456',
+        LOG_LEVEL: 'error',
+        ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
+      };
+      const rejected = await run('node', ['-e', script, join(dir, 'index.js')], { env });
+      rmSync(join(dir, 'bundle.cache'));
+      const missing = await run('node', ['-e', script, join(dir, 'index.js')], { env });
+      expect([rejected.stdout, missing.stdout]).toEqual(['function', 'function']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('loads as CommonJS in a fresh process and aborts through the emulators', async () => {

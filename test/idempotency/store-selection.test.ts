@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { Budget } from '../../lib/budget/budget.js';
 import { MemoryBudget } from '../../lib/budget/memory-budget.js';
 import { RedisBudget } from '../../lib/budget/redis-budget.js';
 import { ConfigError, loadConfig } from '../../lib/config.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { RedisStore } from '../../lib/idempotency/redis-store.js';
+import type { Store } from '../../lib/idempotency/store.js';
+import type { Lazy } from '../../lib/lazy.js';
 import { memoryLogger } from '../../lib/log.js';
 import { createRuntime } from '../../lib/runtime.js';
 import { TEST_REDIS_URL, uniquePrefix } from './redis-helper.js';
@@ -40,8 +43,9 @@ describe('choosing the store, budget and valves from configuration', () => {
       { logger: memoryLogger('error') },
     );
     try {
-      expect(rt.store).toBeInstanceOf(RedisStore);
-      expect(rt.budget).toBeInstanceOf(RedisBudget);
+      // Loaded on first use, so a memory-store cold start never evaluates ioredis.
+      expect(await (rt.store as Lazy<Store>).loaded()).toBeInstanceOf(RedisStore);
+      expect(await (rt.budget as Lazy<Budget>).loaded()).toBeInstanceOf(RedisBudget);
       expect(await rt.store.claim('sae-rollback:co:selection', 1_000)).toMatchObject({ status: 'claimed' });
       expect(await rt.store.claim('sae-rollback:co:selection', 1_000)).toMatchObject({
         status: 'in-progress',
