@@ -23,11 +23,16 @@ export async function spawnFunctions(file: string, env: Record<string, string>):
     {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let out = '';
+  let err = '';
   child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    err = (err + d).slice(-2_000);
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('a function process did not start in 60 s')), 60_000);
     child.stdout?.on('data', (d: string) => {
@@ -38,7 +43,9 @@ export async function spawnFunctions(file: string, env: Record<string, string>):
         resolve(out.slice(0, nl));
       }
     });
-    child.once('exit', (code) => reject(new Error(`a function process exited (${code}) before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`a function process exited (${code}) before listening: ${err.trim()}`)),
+    );
   });
   const urls = (JSON.parse(line) as { functions: Record<string, string> }).functions;
   return { child, alarm: urls.alarm ?? '', consumer: urls.consumer ?? '', guard: urls.guard ?? '' };
