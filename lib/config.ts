@@ -1,37 +1,20 @@
 import './zod-setup.js';
 import { z } from 'zod';
 import { AnalysisConfigError, type AnalysisFile, loadAnalysisFile } from './analysis/config.js';
-import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
-import { wholeNumber, withSeparator } from './config-values.js';
-import { commaSeparated } from './env-list.js';
-import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
+import { authConfigFrom, authEnvSchema } from './auth/config.js';
+import { guardEnvSchema } from './config-guard.js';
+import type { Config } from './config-types.js';
+import { host, wholeNumber, withSeparator } from './config-values.js';
+import { alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
-import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
-import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
+import { notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
+import { releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
 
 /**
  * Every setting, read once at cold start from the environment. A bad value fails fast with the
  * variable's name, what was wrong with it and how to fix it — never with the value of a secret.
  */
 const intFrom = wholeNumber;
-
-const host = z
-  .string()
-  .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, optionally with :port, without scheme or path');
-
-/** A comma-separated list (spaces allowed) of items matching `item`; empty or unset is the empty list. */
-const listOf = (item: RegExp, what: string) =>
-  commaSeparated().refine((xs) => xs.every((x) => item.test(x)), `must be a comma-separated list of ${what}`);
-const appIds = listOf(/^[A-Za-z0-9-]{8,64}$/, 'SAE app IDs (8–64 letters, digits, -)');
-const namespaceIds = listOf(
-  /^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/,
-  'SAE namespace IDs, e.g. cn-hangzhou:prod',
-);
-const bool = (def: 'true' | 'false') =>
-  z
-    .enum(['true', 'false'])
-    .default(def)
-    .transform((v) => v === 'true');
 
 const baseSchema = z.object({
   /** Region of the SAE apps. Falls back to FC_REGION (set by FC) when unset. */
@@ -100,115 +83,16 @@ const baseSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  /** CloudMonitor API host (default metrics.<region>.aliyuncs.com) and protocol; override for the emulator. */
-  CMS_ENDPOINT: host.optional(),
-  CMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
-  /** Apps the scheduled guard watches: app IDs, and every app of these namespaces. */
-  WATCH_APP_IDS: appIds,
-  WATCH_NAMESPACE_IDS: namespaceIds,
-  /** Guard: a change order executing longer than this is rolled back (0 = off). */
-  GUARD_MAX_EXECUTING_MINUTES: intFrom(30, 0, 7 * 1_440),
-  /** Guard: a change order waiting for manual batch confirmation longer than this is rolled back (0 = off). */
-  GUARD_MAX_BATCH_WAIT_MINUTES: intFrom(60, 0, 7 * 1_440),
-  /** Guard: also act on CloudMonitor rules in ALARM for a watched app. */
-  GUARD_CLOUDMONITOR: bool('true'),
-  /**
-   * Guard: SAE calls one run may spend on look-ups; the rest of the apps wait for the next run. A spent
-   * token is held ~62 s, so two 1-minute runs overlap: 2 × 15 leaves 10 look-ups for alarms plus the
-   * abort reserve out of the default 50.
-   */
-  GUARD_CALLS_PER_RUN: intFrom(15, 1, 1_000),
-  /**
-   * Guard: `inline` runs each finding through the core in the guard's own invocation; `fc-async` hands it
-   * to the consumer function as an async FC invocation with a task ID derived from the change order.
-   */
-  GUARD_DISPATCH: z.enum(['inline', 'fc-async']).default('inline'),
-  GUARD_CONSUMER_FUNCTION: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,127}$/, 'must be an FC function name')
-    .default('sae-rollback-consumer'),
-  /** Metric analysis: path of the YAML/JSON analysis file (relative: from the working directory, FC's /code). */
-  ANALYSIS_CONFIG: z.string().optional(),
-  /** Post-deploy bake window: an alarm this soon after a release succeeded rolls the app back (0 = off). */
-  BAKE_WINDOW_SECONDS: intFrom(0, 0, 7 * 86_400),
-  /** Policy: when either list is set, only these apps / apps of these namespaces are ever rolled back. */
-  POLICY_ALLOW_APP_IDS: appIds,
-  POLICY_ALLOW_NAMESPACE_IDS: namespaceIds,
-  /** Policy: apps never rolled back automatically. */
-  POLICY_OPT_OUT_APP_IDS: appIds,
-  /** Policy: alarms below this severity are refused (unset: no minimum). */
-  POLICY_MIN_SEVERITY: z.enum(['INFO', 'WARN', 'CRITICAL']).optional(),
-  /** Policy: with a minimum severity, also act on alarms that carry no severity at all. */
-  POLICY_ALLOW_UNRATED: bool('false'),
-  /** Policy: every read runs, no mutating call is made; outcomes say what would have happened. */
-  DRY_RUN: bool('false'),
 });
 
 export const configSchema = baseSchema
+  .extend(guardEnvSchema.shape)
   .extend(notifyEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(releaseEnvSchema.shape)
   .extend(alertKeysEnvSchema.shape);
 
-export interface Config {
-  regionId: string;
-  sae: {
-    endpoint: string | undefined;
-    protocol: 'https' | 'http';
-    connectTimeoutMs: number;
-    readTimeoutMs: number;
-  };
-  mns: { endpoint: string; topic: string; timeoutMs: number };
-  idempotency: {
-    store: 'memory' | 'redis';
-    ttlMs: number;
-    failureTtlMs: number;
-    resolutionTtlMs: number;
-    inProgressWaitMs: number;
-  };
-  redis: { url: string; keyPrefix: string; timeoutMs: number };
-  budget: { calls: number; windowMs: number; abortReserve: number; maxAttempts: number };
-  valves: {
-    cooldownMs: number;
-    globalCap: number;
-    globalWindowMs: number;
-    flapChanges: number;
-    flapWindowMs: number;
-  };
-  notifyDuplicates: boolean;
-  /** DingTalk and webhook channels (MNS is always on) and their retry policy. */
-  notify: NotifyConfig;
-  /** Who may call the alarm function's HTTP trigger (token, HMAC, source IPs). */
-  auth: AuthConfig;
-  /** Label / annotation names of the app and change order IDs in Alertmanager / ARMS alerts. */
-  alertKeys: AlertKeys;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  cms: { endpoint: string | undefined; protocol: 'https' | 'http' };
-  guard: {
-    watchAppIds: string[];
-    watchNamespaceIds: string[];
-    maxExecutingMs: number;
-    maxBatchWaitMs: number;
-    cloudMonitor: boolean;
-    callsPerRun: number;
-    /** `fc-async`: the invoker settings (INVOKE_* variables) for the fan-out to the consumer. */
-    fanOut?: { consumerFunction: string; invoker: InvokerSettings };
-  };
-  /** Metric analysis (ANALYSIS_CONFIG), read and validated here, once per cold start; absent: off. */
-  analysis?: AnalysisFile;
-  /** 0: off. */
-  bakeWindowMs: number;
-  policy: {
-    allowAppIds: string[];
-    allowNamespaceIds: string[];
-    optOutAppIds: string[];
-    minSeverity: 'INFO' | 'WARN' | 'CRITICAL' | undefined;
-    allowUnrated: boolean;
-    dryRun: boolean;
-  };
-  /** Which change orders are releases to abort, and when evidence is about them. */
-  rules: ReleaseRules;
-}
+export type { Config } from './config-types.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
