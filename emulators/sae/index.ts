@@ -32,8 +32,8 @@ export type { RateLimit } from './rate-limit.js';
 export { SaeStateError } from './state.js';
 export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
 export type {
-  AppVersionView,
   AbortProgress,
+  AppVersionView,
   AppView,
   AutoScaleOutOptions,
   CallRecord,
