@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type AuthConfig, authConfigFrom, authEnvSchema } from './auth/config.js';
 import { type AlertKeys, alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
+import { type FollowConfig, followConfigFrom, followEnvSchema } from './follow/config.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { type NotifyConfig, notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 import { type ReleaseRules, releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
@@ -152,7 +153,8 @@ export const configSchema = baseSchema
   .extend(notifyEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(releaseEnvSchema.shape)
-  .extend(alertKeysEnvSchema.shape);
+  .extend(alertKeysEnvSchema.shape)
+  .extend(followEnvSchema.shape);
 
 export interface Config {
   regionId: string;
@@ -210,6 +212,8 @@ export interface Config {
   };
   /** Which change orders are releases to abort, and when evidence is about them. */
   rules: ReleaseRules;
+  /** Following each rollback to its end, and the post-rollback hooks (lib/follow). */
+  follow: FollowConfig;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +249,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const auth = authConfigFrom(e);
+  const follow = followConfigFrom(e, e.IDEMPOTENCY_TTL_SECONDS * 1000, () => hookInvokerSettings(cleaned));
+  if ('problems' in follow) {
+    throw new ConfigError(
+      `Invalid configuration:\n${follow.problems.join('\n')}\nFix these environment variables (see README, "After the rollback").`,
+    );
+  }
   let mnsEndpoint = e.MNS_ENDPOINT;
   if (!mnsEndpoint) {
     const account = e.MNS_ACCOUNT_ID ?? e.FC_ACCOUNT_ID;
@@ -312,7 +322,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dryRun: e.DRY_RUN,
     },
     rules: releaseRulesFrom(e),
+    follow,
   };
+}
+
+/** The hook invoker's settings (the INVOKE_* variables), problems reported like the others. */
+function hookInvokerSettings(env: Record<string, string | undefined>): InvokerSettings {
+  try {
+    return loadInvokerSettings(env);
+  } catch (err) {
+    if (!(err instanceof InvokerConfigError)) throw err;
+    throw new ConfigError(`${err.message}\nHOOK_FC_FUNCTION needs these (see README, "After the rollback").`);
+  }
 }
 
 /** The fan-out's invoker settings, with its problems reported like every other configuration error. */

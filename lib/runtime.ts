@@ -6,6 +6,8 @@ import { CmsClient } from './cms/client.js';
 import type { CmsApi } from './cms/types.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
+import { FollowUps } from './follow/check.js';
+import { ConfiguredHooks } from './follow/hooks.js';
 import { fanOutDispatch } from './guard/fan-out.js';
 import { type Dispatch, Guard } from './guard/index.js';
 import { MemoryStore } from './idempotency/memory-store.js';
@@ -54,6 +56,8 @@ export interface Runtime {
   policy: Policy;
   /** The scheduled guard (functions/guard.ts, and timer ticks reaching the consumer). */
   guard: Guard;
+  /** Follows each rollback to its end; processRequest tracks, the guard runs the checks. */
+  follow: FollowUps;
 }
 
 export interface RuntimeOverrides {
@@ -124,6 +128,21 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     directory,
     rules: config.rules,
   });
+  const { hooks: hooksConfig, settings: followSettings } = config.follow;
+  const hooks = new ConfiguredHooks(hooksConfig, {
+    clock,
+    ...(hooksConfig.fc ? { invoker: createInvoker(hooksConfig.fc.invoker, credentials) } : {}),
+  });
+  const follow = new FollowUps({
+    sae,
+    store,
+    notifiers,
+    clock,
+    logger,
+    budget,
+    settings: followSettings,
+    ...(hooks.configured ? { hooks } : {}),
+  });
   const fanOut = config.guard.fanOut;
   const dispatch: Dispatch =
     o.dispatch ??
@@ -132,7 +151,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
       : undefined) ??
     (async (req, inv) => {
       const r = await processRequest(
-        { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
+        { core, store, notifiers, logger, follow, notifyDuplicates: config.notifyDuplicates },
         req,
         inv,
       );
@@ -152,6 +171,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     directory,
     resolutionTtlMs: config.idempotency.resolutionTtlMs,
     dispatch,
+    followUps: follow,
   });
   return {
     config,
@@ -168,6 +188,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     cms,
     policy,
     guard,
+    follow,
   };
 }
 

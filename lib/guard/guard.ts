@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { CmsApi, MetricRule } from '../cms/index.js';
+import type { FollowReport } from '../follow/types.js';
 import { ResolutionCache } from '../idempotency/resolution-cache.js';
 import type { Store } from '../idempotency/store.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,8 @@ export interface GuardOptions {
   /** Shared with the core's resolution cache (same store keys). Default 10 s. */
   resolutionTtlMs?: number;
   dispatch: Dispatch;
+  /** Follows handled rollbacks to their end (lib/follow/check.ts), once per run. */
+  followUps?: { run(inv: InvocationInfo): Promise<FollowReport> };
 }
 
 /** Thrown inside a run when its share of SAE calls is spent: the rest of the apps wait for the next run. */
@@ -92,7 +95,8 @@ export class Guard {
       errors: [],
     };
     const s = this.#o.settings;
-    if (s.watchAppIds.length === 0 && s.watchNamespaceIds.length === 0) return report;
+    const watching = s.watchAppIds.length > 0 || s.watchNamespaceIds.length > 0;
+    if (!watching && !this.#o.followUps) return report;
     const now = this.#clock.now();
     const me = randomUUID();
     const leaseMs = Math.max(5_000, (inv.deadline ?? now + 60_000) - now);
@@ -101,10 +105,12 @@ export class Guard {
       return report;
     }
     try {
-      await this.#run(report, inv, now);
+      if (watching) await this.#run(report, inv, now);
     } catch (err) {
       report.errors.push(String((err as Error)?.message ?? err));
     } finally {
+      const f = await this.#o.followUps?.run(inv);
+      if (f && (f.checked > 0 || f.published.length > 0 || f.errors.length > 0)) report.followUps = f;
       await this.#o.store.unlease(RUN_LEASE, me).catch(() => undefined);
     }
     this.#o.logger.info('guard-run', {

@@ -1,3 +1,4 @@
+import type { FollowReport } from '../follow/types.js';
 import type { Alarm, OutcomeKind } from '../rollback/outcome.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 
@@ -84,4 +85,6 @@ export interface GuardReport {
   retry: boolean;
   /** Problems that cut the run short or left a part out (budget, CloudMonitor down, …). */
   errors: string[];
+  /** The follow-up step (lib/follow), when it looked at or published anything. */
+  followUps?: FollowReport;
 }
