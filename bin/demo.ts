@@ -28,11 +28,18 @@ const ALARM_TOKEN = 'demo-callback-token-never-printed';
 const BUS = 'sae-rollback';
 const ROCKETMQ_TOPIC = 'sae-rollback-outcomes';
 
+const TIMER_EVENT = { triggerTime: new Date().toISOString(), triggerName: 'guard-every-minute', payload: '' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
 
 async function main(): Promise<number> {
-  const sae = await startSaeEmulator({ credentials: [STS] });
+  // SAE takes a moment to roll the batches back after the abort (emulated: 1.5 s), as it does for real.
+  const sae = await startSaeEmulator({
+    credentials: [STS],
+    abortProgress: { mode: 'terminating', terminatingMs: 1_500, end: 'rolled-back' },
+  });
   const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
   const dingtalk = await startDingTalkEmulator({ robots: [DINGTALK] });
   const webhook = await startWebhookEmulator({ secrets: [WEBHOOK_SECRET] });
@@ -89,6 +96,8 @@ async function main(): Promise<number> {
       EVENTBRIDGE_BUS: BUS,
       EVENTBRIDGE_ENDPOINT: eventbridge.url,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The follow-up's first look one second after the abort (default 30 s), so the demo is short.
+      FOLLOW_UP_FIRST_CHECK_SECONDS: '1',
     });
     const { handler } = await import('../functions/alarm.js');
     const alarm = httpTriggerEvent(
@@ -115,9 +124,10 @@ async function main(): Promise<number> {
     for (const c of firstCalls) say(`    - ${c}`);
     say(`  Outcome: ${firstBody.outcomes[0]?.outcome} — ${firstBody.outcomes[0]?.summary}`);
     say(`  HTTP answer to CloudMonitor: ${first.statusCode}`);
-    const app = sae.getApp(APP_ID);
     const co = sae.getChangeOrder(changeOrderId);
-    say(`  SAE now: change order status ${co?.status} (6 = terminated); app back on ${app?.currentVersion}.`);
+    say(
+      `  SAE now: change order status ${co?.status} (1: still terminating — SAE is rolling the batches back).`,
+    );
 
     const messages = mns.messages(TOPIC);
     say(`  Published to MNS topic "${TOPIC}": ${messages.length} message(s).`);
@@ -158,7 +168,54 @@ async function main(): Promise<number> {
 
     const aborts = firstAborts + sae.callsTo('AbortAndRollbackChangeOrder').length;
 
-    step(4, 'Someone without the callback token posts an alarm');
+    step(4, "The guard's timer ticks follow the rollback to its end");
+    const tick = async () => {
+      sae.clearCalls();
+      const r = (await handler(
+        Buffer.from(JSON.stringify(TIMER_EVENT)),
+        fakeFcContext({ credentials: STS }),
+      )) as {
+        guard?: Array<{
+          report?: { followUps?: { checked: number; published: Array<{ outcome: string }> } };
+        }>;
+      };
+      return r.guard?.[0]?.report?.followUps;
+    };
+    await sleep(1_100);
+    const early = await tick();
+    say(
+      `  Tick 1: ${early?.checked ?? 0} DescribeChangeOrder → status ${sae.getChangeOrder(changeOrderId)?.status}, not final yet; next look later (backing off).`,
+    );
+    await sleep(2_200);
+    const late = await tick();
+    const followUp = mns
+      .messages(TOPIC)
+      .map(
+        (m) =>
+          JSON.parse(m.body) as {
+            outcome: string;
+            summary: string;
+            messageId: string;
+            follows?: { messageId: string };
+            timeline?: { timeToAbortMs: number; timeToRecoverMs?: number };
+          },
+      )
+      .find((o) => o.follows);
+    say(
+      `  Tick 2: ${late?.checked ?? 0} DescribeChangeOrder → status ${sae.getChangeOrder(changeOrderId)?.status} (6 = terminated, rolled back).`,
+    );
+    say(`  Follow-up published: ${followUp?.outcome} — ${followUp?.summary}`);
+    say(
+      `    follows messageId=${followUp?.follows?.messageId}; time to abort ${followUp?.timeline?.timeToAbortMs} ms, to recover ${followUp?.timeline?.timeToRecoverMs} ms`,
+    );
+    const app = sae.getApp(APP_ID);
+    say(`  App back on ${app?.currentVersion}. MNS messages in total: ${mns.messages(TOPIC).length}.`);
+    const third = await tick();
+    say(
+      `  Tick 3: ${third?.checked ?? 0} SAE calls, ${third?.published.length ?? 0} published — followed once, done.`,
+    );
+
+    step(5, 'Someone without the callback token posts an alarm');
     sae.clearCalls();
     const forged = (await handler(
       httpTriggerEvent(JSON.stringify({ appId: APP_ID }), { query: { token: 'guessed' } }),
@@ -172,19 +229,21 @@ async function main(): Promise<number> {
       firstBody.outcomes[0]?.outcome === 'aborted' &&
       secondBody.outcomes[0]?.outcome === 'duplicate' &&
       aborts === 1 &&
-      mns.messages(TOPIC).length === 1 &&
-      dingtalk.messages().length === 1 &&
-      webhook.deliveries().length === 1 &&
-      eventbridge.events(BUS).length === 1 &&
-      eventbridge.sink.messages(ROCKETMQ_TOPIC).length === 1 &&
-      consumed.length === 1 &&
+      followUp?.outcome === 'recovered' &&
+      // The abort's outcome and its one follow-up, on every channel.
+      mns.messages(TOPIC).length === 2 &&
+      dingtalk.messages().length === 2 &&
+      webhook.deliveries().length === 2 &&
+      eventbridge.events(BUS).length === 2 &&
+      eventbridge.sink.messages(ROCKETMQ_TOPIC).length === 2 &&
+      consumed.length === 2 &&
       app?.currentVersion === 'v42' &&
       forged.statusCode === 401 &&
       sae.calls.length === 0;
     step(
-      5,
+      6,
       ok
-        ? 'Done: one abort, one published outcome, one suppressed duplicate, one refused caller.'
+        ? 'Done: one abort, its outcome and its recovered follow-up published once each, one suppressed duplicate, one refused caller.'
         : 'UNEXPECTED RESULT — see above.',
     );
     return ok ? 0 : 1;

@@ -40,7 +40,7 @@ export function timelineOf(entry: FollowEntry, kind: FollowUpKind, endedAt: numb
   };
 }
 
-const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
+const secs = (ms: number) => `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 
 function summaryOf(
   entry: FollowEntry,
