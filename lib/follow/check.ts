@@ -8,7 +8,7 @@ import { publishAll, publishingLease } from '../rollback/process.js';
 import type { InvocationInfo } from '../rollback/types.js';
 import { withCallPolicy } from '../sae/retry.js';
 import type { SaeApi } from '../sae/types.js';
-import { followedIds, loadEntry, saveEntry, trackRollback, updateIndex } from './track.js';
+import { followedIds, loadEntry, saveEntry, trackRollback, unfollow } from './track.js';
 import type { FollowEntry, FollowReport, FollowSettings } from './types.js';
 import { followUpOutcome, verdictOf } from './verdict.js';
 
@@ -101,9 +101,7 @@ export class FollowUps {
       }
       report.pending = ids.length - done.length;
       if (done.length > 0) {
-        await updateIndex(store, clock, this.#o.settings.retentionMs, (xs) =>
-          xs.filter((x) => !done.includes(x)),
-        );
+        await unfollow(store, done);
       }
     } catch (err) {
       report.errors.push(`follow-ups: ${(err as Error).message ?? String(err)}`);

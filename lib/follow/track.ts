@@ -4,7 +4,6 @@ import type { Outcome } from '../rollback/outcome.js';
 import { type FollowEntry, type FollowSettings, followEntrySchema } from './types.js';
 
 const INDEX = 'sae-rollback:follow:index';
-const INDEX_LOCK = 'sae-rollback:follow:index-lock';
 
 /** The store key of the follow-up of one change order's rollback. */
 export function followKey(changeOrderId: string): string {
@@ -48,9 +47,8 @@ export async function trackRollback(
     checks: 0,
   };
   await saveEntry(deps.store, entry, deps.settings.retentionMs);
-  await updateIndex(deps.store, deps.clock, deps.settings.retentionMs, (ids) =>
-    ids.includes(id) ? ids : [...ids, id],
-  );
+  // One atomic set addition: consumers tracking at once never drop each other's entry.
+  await deps.store.addMember(INDEX, id, deps.settings.retentionMs);
   return entry;
 }
 
@@ -65,35 +63,12 @@ export async function loadEntry(store: Store, id: string): Promise<FollowEntry |
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The keys of the rollbacks being followed, oldest first. */
+/** The keys of the rollbacks being followed (any order). */
 export async function followedIds(store: Store): Promise<string[]> {
-  const raw = await store.getValue(INDEX);
-  const ids: unknown = raw ? JSON.parse(raw) : [];
-  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  return store.members(INDEX);
 }
 
-/**
- * Read-modify-write of the index under a short lease, so two consumers tracking at once never drop
- * each other's entry. Throws when the lease cannot be had within a few tries (the caller logs it).
- */
-export async function updateIndex(
-  store: Store,
-  clock: Clock,
-  ttlMs: number,
-  change: (ids: string[]) => string[],
-): Promise<void> {
-  const me = `${clock.now()}-${Math.random().toString(36).slice(2)}`;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await store.lease(INDEX_LOCK, me, 5_000)) {
-      try {
-        await store.putValue(INDEX, JSON.stringify(change(await followedIds(store))), ttlMs);
-        return;
-      } finally {
-        await store.unlease(INDEX_LOCK, me).catch(() => false);
-      }
-    }
-    // Real time, not the clock: this only spaces out the tries on the lease.
-    await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
-  }
-  throw new Error('the follow-up index is busy; this rollback is not followed');
+/** Stops following these entries (their follow-up is published, or they expired). */
+export async function unfollow(store: Store, ids: readonly string[]): Promise<void> {
+  await store.removeMembers(INDEX, ids);
 }
