@@ -17,7 +17,7 @@ export const followEnvSchema = z.object({
   FOLLOW_UP_FIRST_CHECK_SECONDS: int(30, 0, 3_600),
   FOLLOW_UP_MAX_BACKOFF_SECONDS: int(300, 1, 3_600),
   FOLLOW_UP_STUCK_MINUTES: int(30, 1, 7 * 1_440),
-  FOLLOW_UP_CHECKS_PER_RUN: int(5, 1, 100),
+  FOLLOW_UP_CHECKS_PER_RUN: int(5, 1, 1_000),
   /** Post-rollback hook: an FC function invoked asynchronously (INVOKE_* variables) with the follow-up. */
   HOOK_FC_FUNCTION: z
     .string()
