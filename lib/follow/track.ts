@@ -42,6 +42,8 @@ export async function trackRollback(
     ...(o.namespaceId ? { namespaceId: o.namespaceId } : {}),
     follows: { messageId: o.messageId, outcome: o.outcome, decidedAt: o.decidedAt },
     ...(o.alarm ? { alarm: o.alarm } : {}),
+    // The core says so only in the summary (v1 has no field for it).
+    ...(o.outcome === 'aborted' && o.summary.includes('SupportRollback: false') ? { abortOnly: true } : {}),
     receivedAt: o.receivedAt,
     nextCheckAt: Date.parse(o.decidedAt) + deps.settings.firstCheckMs,
     checks: 0,

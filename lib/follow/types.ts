@@ -17,6 +17,8 @@ export const followEntrySchema = z.object({
   namespaceId: z.string().optional(),
   follows: z.object({ messageId: z.string(), outcome: outcomeKindSchema, decidedAt: z.string() }),
   alarm: alarmSchema.optional(),
+  /** SAE said SupportRollback: false — the abort only stops the release, nothing is rolled back. */
+  abortOnly: z.boolean().optional(),
   receivedAt: z.string(),
   /** Epoch ms: the next DescribeChangeOrder may be made from then on. */
   nextCheckAt: z.number(),

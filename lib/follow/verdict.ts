@@ -17,6 +17,8 @@ const FAILED = new Set([3, 10]);
 export function verdictOf(entry: FollowEntry, co: ChangeOrder, now: number, stuckAfterMs: number): Verdict {
   const { status } = co;
   const aborted = entry.follows.outcome === 'aborted';
+  // Stopped but not rolled back (SupportRollback: false): the bad version is still there.
+  if (aborted && status === 6 && entry.abortOnly) return { kind: 'rollback-failed', status };
   if (status === 2 || (aborted && status === 6)) return { kind: 'recovered', status };
   if (FAILED.has(status) || status === 6) return { kind: 'rollback-failed', status };
   const since = Date.parse(entry.follows.decidedAt);
@@ -62,7 +64,9 @@ function summaryOf(
     };
   }
   if (kind === 'rollback-failed') {
-    const reason = `SAE's rollback itself ended ${describeStatus(status)} (status ${status}): the app may still run the bad version, or be half rolled back. A human is needed now: open change order ${entry.watchChangeOrderId} in the SAE console, read the failed batch's log, then roll back by hand (console "Rollback to history version", or ListAppVersions + RollbackApplication). Do not re-run sae-rollback for it: it never aborts a change order twice.`;
+    const reason = entry.abortOnly
+      ? `SAE stopped the release but could not roll it back (SupportRollback: false): the app still runs the bad version. A human is needed now: redeploy the previous version by hand (console "Rollback to history version", or ListAppVersions + RollbackApplication).`
+      : `SAE's rollback itself ended ${describeStatus(status)} (status ${status}): the app may still run the bad version, or be half rolled back. A human is needed now: open change order ${entry.watchChangeOrderId} in the SAE console, read the failed batch's log, then roll back by hand (console "Rollback to history version", or ListAppVersions + RollbackApplication). Do not re-run sae-rollback for it: it never aborts a change order twice.`;
     return { summary: `ROLLBACK FAILED for ${app}: ${what} did not complete. ${reason}`, reason };
   }
   const reason = `Still ${describeStatus(status)} (status ${status}) ${secs(Date.parse(t.endedAt) - Date.parse(t.abortSentAt))} after the abort. Open change order ${entry.watchChangeOrderId} in the SAE console: a batch may wait for confirmation or instances may not start; finish or redeploy by hand.`;
