@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { CompletedRecord, Store } from '../idempotency/store.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
+import { type AlarmSubject, alarmKey, normalizeState } from '../policy/valves.js';
 import type { HookResult, Outcome, SaeTrace } from '../rollback/outcome.js';
 import { publishAll, publishingLease } from '../rollback/process.js';
 import type { InvocationInfo } from '../rollback/types.js';
@@ -26,6 +27,11 @@ export interface FollowUpsOptions {
   settings: FollowSettings;
   budget?: Budget;
   hooks?: PostRollbackHooks;
+}
+
+/** When the alarm behind `key` (its flapping-guard identity) last reported OK. */
+function alarmOkKey(alarmKey: string): string {
+  return `sae-rollback:follow:alarm-ok:${alarmKey}`;
 }
 
 /** The store key of a follow-up outcome (an idempotency record: claim, complete, outbox). */
@@ -139,10 +145,13 @@ export class FollowUps {
         await this.#later(entry, now);
         return 'pending';
       }
-      let outcome = followUpOutcome(entry, v, now, trace);
+      const alarmCleared = v.kind === 'recovered' ? await this.#alarmCleared(entry) : undefined;
+      const extra = alarmCleared === undefined ? {} : { alarmCleared };
+      let outcome = followUpOutcome(entry, v, now, trace, extra);
       // Hooks run after the rollback is confirmed, with the follow-up as their payload.
       if (v.kind === 'recovered' && this.#o.hooks) {
-        outcome = followUpOutcome(entry, v, now, trace, await this.#o.hooks.run(outcome, inv.deadline));
+        const hooks = await this.#o.hooks.run(outcome, inv.deadline);
+        outcome = followUpOutcome(entry, v, now, trace, { ...extra, hooks });
       }
       const claim = await store.claim(key, 60_000);
       if (claim.status === 'in-progress') return 'pending';
@@ -194,6 +203,34 @@ export class FollowUps {
     } finally {
       await store.unlease(lease, me).catch(() => false);
     }
+  }
+
+  /**
+   * The handlers' hook for alarm records that are back to OK (ignored otherwise): remembers when, so a
+   * `recovered` can say whether the alarm that caused the rollback has cleared. Never throws.
+   */
+  async noteAlarmState(subject: AlarmSubject): Promise<void> {
+    const key = alarmKey(subject);
+    if (!this.#o.settings.enabled || !key || normalizeState(subject.alarm.state) !== 'OK') return;
+    try {
+      await this.#o.store.putValue(
+        alarmOkKey(key),
+        String(this.#o.clock.now()),
+        this.#o.settings.retentionMs,
+      );
+    } catch (err) {
+      this.#o.logger.warn('follow-up-alarm-state-not-kept', { error: (err as Error).message ?? String(err) });
+    }
+  }
+
+  /** For CloudMonitor and Alertmanager alarms: has it reported OK since it reached us? */
+  async #alarmCleared(entry: FollowEntry): Promise<boolean | undefined> {
+    const alarm = entry.alarm;
+    if (!alarm || (alarm.source !== 'cloudmonitor' && alarm.source !== 'alertmanager')) return undefined;
+    const key = alarmKey({ alarm, appId: entry.appId, changeOrderId: entry.changeOrderId });
+    if (!key) return undefined;
+    const okAt = Number(await this.#o.store.getValue(alarmOkKey(key)));
+    return Number.isFinite(okAt) && okAt >= Date.parse(entry.receivedAt);
   }
 
   /** Looks again later: the wait doubles with each look, up to `maxBackoffMs`. */

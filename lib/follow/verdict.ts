@@ -79,10 +79,16 @@ export function followUpOutcome(
   v: { kind: FollowUpKind; status: number },
   endedAt: number,
   trace: SaeTrace[],
-  hooks?: HookResult[],
+  extra: { hooks?: HookResult[]; alarmCleared?: boolean } = {},
 ): Outcome {
+  const { hooks, alarmCleared } = extra;
   const timeline = timelineOf(entry, v.kind, endedAt);
-  const { summary, reason } = summaryOf(entry, v.kind, v.status, timeline);
+  const said = summaryOf(entry, v.kind, v.status, timeline);
+  const reason = said.reason;
+  const summary =
+    alarmCleared === undefined
+      ? said.summary
+      : `${said.summary} ${alarmCleared ? 'The alarm is back to OK.' : 'The alarm has not reported OK yet: keep an eye on it.'}`;
   const id = createHash('sha256').update(`${entry.changeOrderId}:follow-up`).digest('hex').slice(0, 32);
   return {
     schemaVersion: 2,
@@ -101,6 +107,7 @@ export function followUpOutcome(
     retryable: false,
     follows: entry.follows,
     timeline,
+    ...(alarmCleared === undefined ? {} : { alarmCleared }),
     ...(hooks && hooks.length > 0 ? { hooks } : {}),
     receivedAt: entry.receivedAt,
     decidedAt: new Date(endedAt).toISOString(),

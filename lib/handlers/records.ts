@@ -69,6 +69,8 @@ export async function handleRecords(
         await rt.valves
           .observe(n)
           .catch((err: unknown) => rt.logger.warn('observe failed', { ...log, error: err }));
+      // And tells the follow-ups the alarm cleared (a `recovered` says so).
+      if (n.alarm.state) await rt.follow.noteAlarmState(n);
       summary.ignored.push({ source: n.source, reason: n.reason });
       continue;
     }

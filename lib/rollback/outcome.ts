@@ -155,6 +155,11 @@ export const outcomeSchema = z.object({
   follows: z.object({ messageId: z.string(), outcome: outcomeKindSchema, decidedAt: z.string() }).optional(),
   /** Follow-ups (v2): alarm fired, abort sent, rollback ended, and the times between. */
   timeline: timelineSchema.optional(),
+  /**
+   * `recovered` (v2) after a CloudMonitor or Alertmanager alarm: whether that alarm has reported OK
+   * since (true), or not yet (false).
+   */
+  alarmCleared: z.boolean().optional(),
   /** Follow-ups (v2): what the post-rollback hooks did. */
   hooks: z.array(hookResultSchema).optional(),
   receivedAt: z.string(),

@@ -123,4 +123,39 @@ describe('follow-ups after an abort', () => {
     const fs = followUpsOf(co);
     expect(fs.map((o) => o.outcome)).toEqual(['recovered']);
   });
+
+  test('recovered after a CloudMonitor alarm says whether the alarm is back to OK', async () => {
+    const cms = (appId: string, state: string) => ({
+      alertName: 'SAE 5xx',
+      alertState: state,
+      triggerLevel: 'CRITICAL',
+      ruleId: 'rule-5xx',
+      curValue: '7.5',
+      namespace: 'acs_serverless',
+      dimensions: `{appId=${appId}}`,
+      timestamp: String(Math.floor(s.clock.now() / 1000)),
+    });
+    const run = async (clears: boolean) => {
+      const appId = newAppId('cleared');
+      s.sae.seedApp({ appId, versions: ['v1'] });
+      const co = s.sae.startChangeOrder({ appId, toVersion: 'v2' });
+      s.clock.advance(5_000);
+      expect((await s.alarm(cms(appId, 'ALERT'))).outcomes[0]?.outcome).toBe('aborted');
+      s.clock.advance(10_000);
+      if (clears) expect((await s.alarm(cms(appId, 'OK'))).ignored).toHaveLength(1);
+      s.clock.advance(30_000);
+      await s.tick();
+      return followUpsOf(co)[0];
+    };
+    const cleared = await run(true);
+    expect(cleared).toMatchObject({
+      outcome: 'recovered',
+      alarmCleared: true,
+      alarm: { source: 'cloudmonitor' },
+    });
+    expect(cleared?.summary).toMatch(/back to OK/);
+    const firing = await run(false);
+    expect(firing).toMatchObject({ outcome: 'recovered', alarmCleared: false });
+    expect(firing?.summary).toMatch(/not reported OK yet/);
+  });
 });
