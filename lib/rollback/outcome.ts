@@ -81,7 +81,7 @@ export const FOLLOW_UP_OUTCOMES = ['recovered', 'rollback-failed', 'rollback-stu
 export type FollowUpKind = (typeof FOLLOW_UP_OUTCOMES)[number];
 
 /**
- * Version 2 adds the follow-up kinds and the `follows`, `timeline` and `hooks` fields; nothing else
+ * Version 2 adds the follow-up kinds and the `follows`, `timeline`, `alarmCleared` and `hooks` fields; nothing else
  * changed. Only documents that use them say `schemaVersion: 2`: every v1 outcome is still sent as v1,
  * byte for byte, so a strict v1 consumer keeps working and only sees (and may reject) the follow-ups.
  */
