@@ -85,10 +85,14 @@ export class FollowUps {
     try {
       const ids = await followedIds(store);
       const entries: FollowEntry[] = [];
-      for (const id of ids) {
-        const e = await loadEntry(store, id);
-        if (e) entries.push(e);
-        else done.push(id); // expired or unreadable: nothing left to follow
+      // Read in slices (one round trip each with Redis pipelining), not one after another.
+      for (let i = 0; i < ids.length; i += 100) {
+        const slice = ids.slice(i, i + 100);
+        const loaded = await Promise.all(slice.map((id) => loadEntry(store, id)));
+        loaded.forEach((e, k) => {
+          if (e) entries.push(e);
+          else done.push(slice[k] as string); // expired or unreadable: nothing left to follow
+        });
       }
       entries.sort((a, b) => a.nextCheckAt - b.nextCheckAt);
       let stop = false;

@@ -92,7 +92,7 @@ export function fromJsonLine(line: string): HistoryItem | undefined {
   const doc = outcomeSchema.safeParse(raw);
   if (doc.success) return fromOutcome(doc.data);
   const r = raw as Record<string, unknown> | null;
-  if (!r || r.msg !== 'decision' || typeof r.outcome !== 'string') return undefined;
+  if (r?.msg !== 'decision' || typeof r.outcome !== 'string') return undefined;
   const at = Date.parse(String(r.time ?? ''));
   if (!Number.isFinite(at)) return undefined;
   const alarm = nested(r.alarm) as { name?: string; source?: string } | undefined;

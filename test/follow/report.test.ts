@@ -1,7 +1,7 @@
 // `sae-rollback report`: from the Redis store and from a JSONL export of the audit log, after real
 // rollbacks and follow-ups against the emulators; the --html page rendered in a real headless Chromium.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
