@@ -24,20 +24,20 @@ export interface FollowUpAccount {
 }
 
 /**
- * Runs the follow-up step round-robin over the instances until none is pending, or until 20 runs in a
- * row made no progress (then what is left counts as lost).
+ * Runs the follow-up step on every instance at once (as overlapping timer ticks on several instances
+ * would, without the guard's run lease: the outbox alone must keep it to one follow-up per change
+ * order), round after round, until none is pending or 20 rounds in a row made no progress.
  */
 export async function followUntilDone(runtimes: Runtime[]): Promise<{ runs: number; pending: number }> {
   let pending = Number.POSITIVE_INFINITY;
   let runs = 0;
   let stale = 0;
   while (pending > 0 && stale < 20) {
-    const rt = runtimes[runs % runtimes.length];
-    if (!rt) break;
-    runs++;
-    const r = await rt.follow.run({});
-    stale = r.pending < pending ? 0 : stale + 1;
-    pending = r.pending;
+    const reports = await Promise.all(runtimes.map((rt) => rt.follow.run({})));
+    runs += reports.length;
+    const left = Math.min(...reports.map((r) => r.pending));
+    stale = left < pending ? 0 : stale + 1;
+    pending = left;
     if (pending > 0) await sleep(250);
   }
   return { runs, pending: Number.isFinite(pending) ? pending : 0 };
