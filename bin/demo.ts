@@ -16,6 +16,7 @@ import { startSaeEmulator } from '../emulators/sae/index.js';
 import { startWebhookEmulator } from '../emulators/webhook/index.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { type CallbackAlarm, callbackBody, describeCallback } from '../lib/dev/cloudmonitor-callback.js';
+import { fakeFcContext } from '../lib/dev/fc-context.js';
 import { loadHandler } from '../lib/dev/functions.js';
 import { isolateEnvironment, isolationLine } from '../lib/dev/isolated-env.js';
 import { startDevServer } from '../lib/dev/server.js';
@@ -34,6 +35,9 @@ const WEBHOOK_SECRET = 'demo-webhook-secret-never-printed';
 const ALARM_TOKEN = 'demo-callback-token-never-printed';
 const BUS = 'sae-rollback';
 const ROCKETMQ_TOPIC = 'sae-rollback-outcomes';
+
+const TIMER_EVENT = { triggerTime: new Date().toISOString(), triggerName: 'guard-every-minute', payload: '' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, text: string) => say(`\n[${n}] ${text}`);
@@ -84,7 +88,11 @@ async function main(): Promise<number> {
     process.stderr.write(`npm start: ${invalid}\n`);
     return 78;
   }
-  const sae = await startSaeEmulator({ credentials: [STS] });
+  // SAE takes a moment to roll the batches back after the abort (emulated: 1.5 s), as it does for real.
+  const sae = await startSaeEmulator({
+    credentials: [STS],
+    abortProgress: { mode: 'terminating', terminatingMs: 1_500, end: 'rolled-back' },
+  });
   const mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
   const dingtalk = await startDingTalkEmulator({ robots: [DINGTALK] });
   const webhook = await startWebhookEmulator({ secrets: [WEBHOOK_SECRET] });
@@ -137,6 +145,8 @@ async function main(): Promise<number> {
         eventbridge: eventbridge.url,
       }),
       ...(LOG_LEVEL ? { LOG_LEVEL } : {}),
+      // The follow-up's first look one second after the abort (default 30 s), so the demo is short.
+      FOLLOW_UP_FIRST_CHECK_SECONDS: '1',
     });
     const trigger = await startDevServer({
       functions: [
@@ -194,9 +204,10 @@ async function main(): Promise<number> {
     for (const c of firstCalls) say(`    - ${c}`);
     say(`  Outcome: ${firstBody.outcomes[0]?.outcome} — ${firstBody.outcomes[0]?.summary}`);
     say(`  HTTP answer to CloudMonitor: ${first.statusCode}`);
-    const app = sae.getApp(APP_ID);
     const co = sae.getChangeOrder(changeOrderId);
-    say(`  SAE now: change order status ${co?.status} (6 = terminated); app back on ${app?.currentVersion}.`);
+    say(
+      `  SAE now: change order status ${co?.status} (1: still terminating — SAE is rolling the batches back).`,
+    );
 
     const messages = mns.messages(TOPIC);
     say(`  Published to MNS topic "${TOPIC}": ${messages.length} message(s).`);
@@ -234,7 +245,56 @@ async function main(): Promise<number> {
 
     const aborts = firstAborts + sae.callsTo('AbortAndRollbackChangeOrder').length;
 
-    step(4, 'Someone without the callback token posts an alarm');
+    step(4, "The guard's timer ticks follow the rollback to its end");
+    // The same module the HTTP trigger serves (one runtime, one store): its timer ticks run the guard.
+    const handler = await loadHandler('alarm');
+    const tick = async () => {
+      sae.clearCalls();
+      const r = (await handler(
+        Buffer.from(JSON.stringify(TIMER_EVENT)),
+        fakeFcContext({ credentials: STS }),
+      )) as {
+        guard?: Array<{
+          report?: { followUps?: { checked: number; published: Array<{ outcome: string }> } };
+        }>;
+      };
+      return r.guard?.[0]?.report?.followUps;
+    };
+    await sleep(1_100);
+    const early = await tick();
+    say(
+      `  Tick 1: ${early?.checked ?? 0} DescribeChangeOrder → status ${sae.getChangeOrder(changeOrderId)?.status}, not final yet; next look later (backing off).`,
+    );
+    await sleep(2_200);
+    const late = await tick();
+    const followUp = mns
+      .messages(TOPIC)
+      .map(
+        (m) =>
+          JSON.parse(m.body) as {
+            outcome: string;
+            summary: string;
+            messageId: string;
+            follows?: { messageId: string };
+            timeline?: { timeToAbortMs: number; timeToRecoverMs?: number };
+          },
+      )
+      .find((o) => o.follows);
+    say(
+      `  Tick 2: ${late?.checked ?? 0} DescribeChangeOrder → status ${sae.getChangeOrder(changeOrderId)?.status} (6 = terminated, rolled back).`,
+    );
+    say(`  Follow-up published: ${followUp?.outcome} — ${followUp?.summary}`);
+    say(
+      `    follows messageId=${followUp?.follows?.messageId}; time to abort ${followUp?.timeline?.timeToAbortMs} ms, to recover ${followUp?.timeline?.timeToRecoverMs} ms`,
+    );
+    const app = sae.getApp(APP_ID);
+    say(`  App back on ${app?.currentVersion}. MNS messages in total: ${mns.messages(TOPIC).length}.`);
+    const third = await tick();
+    say(
+      `  Tick 3: ${third?.checked ?? 0} SAE calls, ${third?.published.length ?? 0} published — followed once, done.`,
+    );
+
+    step(5, 'Someone without the callback token posts an alarm');
     sae.clearCalls();
     const forged = await post(`${trigger.urls.alarm}?token=guessed`);
     say(
@@ -252,12 +312,14 @@ async function main(): Promise<number> {
       ],
       ['second outcome `duplicate`', secondBody.outcomes[0]?.outcome === 'duplicate'],
       ['exactly one AbortAndRollbackChangeOrder', aborts === 1],
-      ['one MNS message', mns.messages(TOPIC).length === 1],
-      ['one DingTalk message', dingtalk.messages().length === 1],
-      ['one webhook delivery', webhook.deliveries().length === 1],
+      ['the follow-up `recovered`', followUp?.outcome === 'recovered'],
+      // The abort's outcome and its one follow-up, on every channel.
+      ['two MNS messages (the outcome, its follow-up)', mns.messages(TOPIC).length === 2],
+      ['two DingTalk messages', dingtalk.messages().length === 2],
+      ['two webhook deliveries', webhook.deliveries().length === 2],
       [
-        'one EventBridge event, one RocketMQ message',
-        eventbridge.events(BUS).length === 1 && consumed.length === 1,
+        'two EventBridge events, two RocketMQ messages',
+        eventbridge.events(BUS).length === 2 && consumed.length === 2,
       ],
       ['app back on v42', app?.currentVersion === 'v42'],
       [
@@ -268,9 +330,9 @@ async function main(): Promise<number> {
     const failed = checks.filter(([, pass]) => !pass).map(([what]) => what);
     const ok = failed.length === 0;
     step(
-      5,
+      6,
       ok
-        ? 'Done: one `aborted` (published once on every channel), one `duplicate` (not re-published), one refused caller (401).'
+        ? 'Done: one `aborted` and its `recovered` follow-up (each published once on every channel), one `duplicate` (not re-published), one refused caller (401).'
         : `UNEXPECTED RESULT — not as expected: ${failed.join('; ')}.`,
     );
     return ok ? 0 : 1;

@@ -1,5 +1,5 @@
 /**
- * Writes `schema/outcome.v1.json` from the zod outcome schema, formatted the way Biome formats JSON (so
+ * Writes `schema/outcome.v2.json` from the zod outcome schema, formatted the way Biome formats JSON (so
  * `npm run lint` stays clean). With `--check`, writes nothing and exits 1 when the committed file says something
  * different (whitespace aside). Usage: `tsx bin/export-schema.ts [--check]`.
  */

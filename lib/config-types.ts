@@ -1,6 +1,7 @@
 import type { AnalysisFile } from './analysis/config.js';
 import type { AuthConfig } from './auth/config.js';
 import type { AlertKeys } from './events/alert-keys.js';
+import type { FollowConfig } from './follow/config.js';
 import type { InvokerSettings } from './invoke/config.js';
 import type { NotifyConfig } from './notify/config.js';
 import type { ReleaseRules } from './rollback/release-rules.js';
@@ -64,4 +65,6 @@ export interface Config {
   };
   /** Which change orders are releases to abort, and when evidence is about them. */
   rules: ReleaseRules;
+  /** Following each rollback to its end, and the post-rollback hooks (lib/follow). */
+  follow: FollowConfig;
 }

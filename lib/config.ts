@@ -6,6 +6,7 @@ import { guardEnvSchema } from './config-guard.js';
 import type { Config } from './config-types.js';
 import { host, wholeNumber, withSeparator } from './config-values.js';
 import { alertKeysEnvSchema, alertKeysFrom } from './events/alert-keys.js';
+import { followConfigFrom, followEnvSchema } from './follow/config.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from './invoke/config.js';
 import { notifyConfigFrom, notifyEnvSchema } from './notify/config.js';
 import { releaseEnvSchema, releaseRulesFrom } from './rollback/release-rules.js';
@@ -90,7 +91,8 @@ export const configSchema = baseSchema
   .extend(notifyEnvSchema.shape)
   .extend(authEnvSchema.shape)
   .extend(releaseEnvSchema.shape)
-  .extend(alertKeysEnvSchema.shape);
+  .extend(alertKeysEnvSchema.shape)
+  .extend(followEnvSchema.shape);
 
 export type { Config } from './config-types.js';
 
@@ -127,6 +129,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const auth = authConfigFrom(e);
+  const follow = followConfigFrom(e, e.IDEMPOTENCY_TTL_SECONDS * 1000, () => hookInvokerSettings(cleaned));
+  if ('problems' in follow) {
+    throw new ConfigError(
+      `Invalid configuration:\n${follow.problems.join('\n')}\nFix these environment variables (see README, "After the rollback").`,
+    );
+  }
   let mnsEndpoint = e.MNS_ENDPOINT;
   if (!mnsEndpoint) {
     const account = e.MNS_ACCOUNT_ID ?? e.FC_ACCOUNT_ID;
@@ -195,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dryRun: e.DRY_RUN,
     },
     rules: releaseRulesFrom(e),
+    follow,
   };
 }
 
@@ -205,6 +214,16 @@ function analysisFile(path: string, env: Record<string, string | undefined>): An
   } catch (err) {
     if (!(err instanceof AnalysisConfigError)) throw err;
     throw new ConfigError(err.message);
+  }
+}
+
+/** The hook invoker's settings (the INVOKE_* variables), problems reported like the others. */
+function hookInvokerSettings(env: Record<string, string | undefined>): InvokerSettings {
+  try {
+    return loadInvokerSettings(env);
+  } catch (err) {
+    if (!(err instanceof InvokerConfigError)) throw err;
+    throw new ConfigError(`${err.message}\nHOOK_FC_FUNCTION needs these (see README, "After the rollback").`);
   }
 }
 

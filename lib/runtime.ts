@@ -3,9 +3,13 @@ import { MemoryBudget } from './budget/memory-budget.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type CredentialSource, defaultChainCredentials, InvocationCredentials } from './credentials.js';
+import { FollowUps } from './follow/check.js';
+import { ConfiguredHooks } from './follow/hooks.js';
 import type { Dispatch, Guard } from './guard/index.js';
 import { MemoryStore } from './idempotency/memory-store.js';
 import type { Store } from './idempotency/store.js';
+import type { InvokerSettings } from './invoke/config.js';
+import type { Invoker } from './invoke/types.js';
 import { lazyPort } from './lazy.js';
 import { createLogger, type Logger } from './log.js';
 import { MnsTopicClient } from './notify/mns-client.js';
@@ -45,6 +49,8 @@ export interface Runtime {
    * client: built on the first tick, so an alarm's cold start never loads it.
    */
   guard: Pick<Guard, 'run'>;
+  /** Follows each rollback to its end; processRequest tracks, the guard runs the checks. */
+  follow: FollowUps;
 }
 
 export interface RuntimeOverrides {
@@ -110,9 +116,24 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     directory,
     rules: config.rules,
   });
+  const { hooks: hooksConfig, settings: followSettings } = config.follow;
+  const hooks = new ConfiguredHooks(hooksConfig, {
+    clock,
+    ...(hooksConfig.fc ? { invoker: lazyInvoker(hooksConfig.fc.invoker, credentials) } : {}),
+  });
+  const follow = new FollowUps({
+    sae,
+    store,
+    notifiers,
+    clock,
+    logger,
+    budget,
+    settings: followSettings,
+    ...(hooks.configured ? { hooks } : {}),
+  });
   const inProcess: Dispatch = async (req, inv) => {
     const r = await processRequest(
-      { core, store, notifiers, logger, notifyDuplicates: config.notifyDuplicates },
+      { core, store, notifiers, logger, follow, notifyDuplicates: config.notifyDuplicates },
       req,
       inv,
     );
@@ -126,6 +147,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
       ...{ config, sae, app, store, budget, clock, logger, policy, directory, credentials },
       dispatch: o.dispatch,
       inProcess,
+      followUps: follow,
     });
   };
   return {
@@ -147,6 +169,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
         return (await guard).run(inv);
       },
     },
+    follow,
   };
 }
 
@@ -236,4 +259,18 @@ function buildNotifiers(
       return new EventBridgeNotifier({ client });
     });
   return channels.map((n) => new RetryingNotifier(n, { ...retry, clock }));
+}
+
+/** The hooks' FC invoker, loaded on its first use: a cold start that runs no hook never loads it. */
+function lazyInvoker(settings: InvokerSettings, credentials: CredentialSource): Invoker {
+  let real: Promise<Invoker> | undefined;
+  const load = () => {
+    real ??= import('./invoke/config.js').then((m) => m.createInvoker(settings, credentials));
+    return real;
+  };
+  return {
+    api: settings.api,
+    invokeAsync: async (fn, payload, opts) => (await load()).invokeAsync(fn, payload, opts),
+    invokeSync: async (fn, payload) => (await load()).invokeSync(fn, payload),
+  };
 }

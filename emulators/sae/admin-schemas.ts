@@ -54,6 +54,16 @@ export const namespaceSchema = z.object({ namespaceId: id });
 
 export const rollbackCompletionSchema = z.object({ mode: z.enum(['immediate', 'manual']) });
 
+export const abortProgressSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('immediate') }),
+  z.object({
+    mode: z.literal('terminating'),
+    terminatingMs: z.int().min(0),
+    end: z.enum(['rolled-back', 'failed', 'stuck']),
+    systemFailure: z.boolean().exactOptional(),
+  }),
+]);
+
 export const errorShapeSchema = z.object({ shape: z.enum(['documented', 'legacy']) });
 
 const faultBase = { action: z.string().min(1).exactOptional(), times: z.int().min(1).exactOptional() };

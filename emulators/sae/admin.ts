@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { readBody, sendJson } from '../http.js';
 import {
+  abortProgressSchema,
   autoScaleOutSchema,
   credentialSchema,
   errorShapeSchema,
@@ -71,6 +72,11 @@ async function route(
       const { mode } = await parseBody(req, rollbackCompletionSchema);
       emu.setRollbackCompletion(mode);
       return [200, { rollbackCompletion: mode }];
+    }
+    case 'POST abort-progress': {
+      const progress = await parseBody(req, abortProgressSchema);
+      emu.setAbortProgress(progress);
+      return [200, { abortProgress: progress }];
     }
     case 'POST error-shape': {
       const { shape } = await parseBody(req, errorShapeSchema);

@@ -16,7 +16,13 @@ import { FaultQueue } from './faults.js';
 import { Acs3Gate } from './gate.js';
 import { type RateLimit, RateLimiter } from './rate-limit.js';
 import { SaeState } from './state.js';
-import type { CallRecord, EmulatorCredential, RollbackCompletion, SaeEmulator } from './types.js';
+import type {
+  AbortProgress,
+  CallRecord,
+  EmulatorCredential,
+  RollbackCompletion,
+  SaeEmulator,
+} from './types.js';
 
 export { ACS3_ALGORITHM, EMPTY_PAYLOAD_SHA256, signAcs3 } from './acs3.js';
 export { ACTION_LOG_DIR_ENV, type ActionLogEntry } from './action-log.js';
@@ -26,6 +32,7 @@ export type { RateLimit } from './rate-limit.js';
 export { SaeStateError } from './state.js';
 export { CO_STATUS, type CoStatus, isTerminalStatus } from './status.js';
 export type {
+  AbortProgress,
   AppVersionView,
   AppView,
   AutoScaleOutOptions,
@@ -60,6 +67,8 @@ export interface StartSaeEmulatorOptions {
   regionId?: string;
   /** How RollbackApplication's change orders end; default `immediate`. See {@link RollbackCompletion}. */
   rollbackCompletion?: RollbackCompletion;
+  /** What SAE does after an abort; default `immediate`. See {@link AbortProgress}. */
+  abortProgress?: AbortProgress;
   /** SAE's flow control (60 calls per minute per user), scaled as a test needs; default off. */
   rateLimit?: RateLimit;
   /**
@@ -81,6 +90,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
   const credentials = new Map<string, EmulatorCredential>();
   const state = new SaeState(clock);
   state.rollbackCompletion = opts.rollbackCompletion ?? 'immediate';
+  if (opts.abortProgress) state.abortProgress = structuredClone(opts.abortProgress);
   const scaler = new AutoScaler(state);
   const faults = new FaultQueue();
   const rateLimiter = new RateLimiter();
@@ -145,6 +155,9 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     setRollbackCompletion(mode) {
       state.rollbackCompletion = mode;
     },
+    setAbortProgress(progress) {
+      state.abortProgress = structuredClone(progress);
+    },
     getApp: (appId) => state.getApp(appId),
     getChangeOrder: (id) => state.getChangeOrder(id),
     callsTo: (action) => calls.filter((c) => c.action === action),
@@ -168,6 +181,7 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
       apps: state.apps(),
       namespaces: state.namespaces(),
       rollbackCompletion: state.rollbackCompletion,
+      abortProgress: state.abortProgress,
       errorShape,
       changeOrders: state.changeOrders(),
       faults: faults.list(),

@@ -6,6 +6,7 @@ import { SaeStateError } from './errors.js';
 import { seededApp } from './seed.js';
 import { CO_STATUS, isKnownStatus, isTerminalStatus } from './status.js';
 import type {
+  AbortProgress,
   AppVersionView,
   AppView,
   ChangeOrderView,
@@ -26,6 +27,13 @@ export class SaeState {
   readonly #namespaces = new Set<string>();
   /** How RollbackApplication's change orders end; configuration, so reset() keeps it. */
   rollbackCompletion: RollbackCompletion = 'immediate';
+  /** What an abort does next; configuration, so reset() keeps it. */
+  abortProgress: AbortProgress = { mode: 'immediate' };
+  /** Aborted change orders still terminating: when they end (emulator clock) and how. */
+  readonly #terminating = new Map<
+    string,
+    { at: number; progress: AbortProgress & { mode: 'terminating' } }
+  >();
   /** Apps with release approval on (emulators/sae/app-rollback.ts); forgotten with the apps. */
   readonly approvalRequired = new Set<string>();
 
@@ -54,6 +62,7 @@ export class SaeState {
 
   /** Apps in seeding order, optionally only those of one namespace. */
   listApps(namespaceId?: string): AppView[] {
+    this.#settle();
     return this.apps().filter((a) => namespaceId === undefined || a.namespaceId === namespaceId);
   }
 
@@ -64,6 +73,7 @@ export class SaeState {
   }
 
   startChangeOrder(input: StartChangeOrderInput): string {
+    this.#settle();
     const app = this.#apps.get(input.appId);
     if (!app)
       throw new SaeStateError('InvalidAppId.NotFound', `The specified AppId does not exist: ${input.appId}`);
@@ -149,30 +159,61 @@ export class SaeState {
 
   /** AbortAndRollbackChangeOrder: terminate a running change order and restore the previous version. */
   abortAndRollback(changeOrderId: string): ChangeOrderView {
+    this.#settle();
     const order = this.#order(changeOrderId);
-    if (isTerminalStatus(order.status)) {
+    if (isTerminalStatus(order.status) || this.#terminating.has(changeOrderId)) {
       throw new SaeStateError(
         'Application.ChangerOrder.Not.Running',
         'The change order is not running and cannot be terminated.',
       );
     }
+    const progress = this.abortProgress;
+    if (progress.mode === 'terminating') {
+      // Still executing while SAE terminates the batches; #settle() ends it on the clock.
+      this.#terminating.set(changeOrderId, { at: this.clock.now() + progress.terminatingMs, progress });
+      return this.setChangeOrderStatus(changeOrderId, CO_STATUS.EXECUTING, 0);
+    }
+    return this.#rollBack(changeOrderId);
+  }
+
+  #rollBack(changeOrderId: string): ChangeOrderView {
+    const order = this.#order(changeOrderId);
     const app = this.#apps.get(order.appId);
     if (app && app.currentVersion !== order.fromVersion) moveTo(app, order.fromVersion, this.clock.now());
     return this.setChangeOrderStatus(changeOrderId, CO_STATUS.TERMINATED, 0);
   }
 
+  /** Ends the aborts whose terminating time has passed, as `abortProgress` said when they were sent. */
+  #settle(): void {
+    const now = this.clock.now();
+    for (const [id, t] of this.#terminating) {
+      if (t.progress.end === 'stuck' || t.at > now || !this.#orders.has(id)) continue;
+      this.#terminating.delete(id);
+      if (t.progress.end === 'rolled-back') this.#rollBack(id);
+      else
+        this.setChangeOrderStatus(
+          id,
+          t.progress.systemFailure ? CO_STATUS.SYSTEM_FAILURE : CO_STATUS.FAILED,
+          0,
+        );
+    }
+  }
+
   getApp(appId: string): AppView | undefined {
+    this.#settle();
     const app = this.#apps.get(appId);
     return app ? structuredClone(app) : undefined;
   }
 
   getChangeOrder(changeOrderId: string): ChangeOrderView | undefined {
+    this.#settle();
     const order = this.#orders.get(changeOrderId);
     return order ? structuredClone(order) : undefined;
   }
 
   /** The app's change orders, newest first. */
   changeOrdersOf(appId: string): ChangeOrderView[] {
+    this.#settle();
     return [...this.#orders.values()]
       .filter((o) => o.appId === appId)
       .reverse()
@@ -180,10 +221,12 @@ export class SaeState {
   }
 
   apps(): AppView[] {
+    this.#settle();
     return [...this.#apps.values()].map((a) => structuredClone(a));
   }
 
   changeOrders(): ChangeOrderView[] {
+    this.#settle();
     return [...this.#orders.values()].map((o) => structuredClone(o));
   }
 
@@ -192,6 +235,7 @@ export class SaeState {
     this.#orders.clear();
     this.#namespaces.clear();
     this.approvalRequired.clear();
+    this.#terminating.clear();
   }
 
   #running(appId: string): boolean {

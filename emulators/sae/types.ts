@@ -104,6 +104,22 @@ export interface AppView {
  */
 export type RollbackCompletion = 'immediate' | 'manual';
 
+/**
+ * What SAE does after AbortAndRollbackChangeOrder. `immediate` (default): the change order is terminated
+ * (status 6) and the previous version restored at once. Otherwise it stays executing ("terminating")
+ * for `terminatingMs` on the emulator clock, then ends: `rolled-back` — terminated (6), previous version
+ * restored; `failed` — SAE's rollback failed (status 3, or 10 with `systemFailure`), the bad version stays;
+ * `stuck` — never ends. Configuration: reset() keeps it.
+ */
+export type AbortProgress =
+  | { mode: 'immediate' }
+  | {
+      mode: 'terminating';
+      terminatingMs: number;
+      end: 'rolled-back' | 'failed' | 'stuck';
+      systemFailure?: boolean;
+    };
+
 /** Options of {@link SaeEmulator.finishChangeOrder}. */
 export interface FinishChangeOrderOptions {
   /** A terminal status: 2 (default), 3, 6 or 10. */
@@ -204,6 +220,8 @@ export interface SaeEmulator {
   setApprovalRequired(appId: string, on: boolean): void;
   /** How RollbackApplication's change orders end; see {@link RollbackCompletion}. */
   setRollbackCompletion(mode: RollbackCompletion): void;
+  /** What an abort does next; see {@link AbortProgress}. */
+  setAbortProgress(progress: AbortProgress): void;
   getApp(appId: string): AppView | undefined;
   getChangeOrder(changeOrderId: string): ChangeOrderView | undefined;
   callsTo(action: string): CallRecord[];
@@ -224,6 +242,7 @@ export interface EmulatorSnapshot {
   apps: AppView[];
   namespaces: string[];
   rollbackCompletion: RollbackCompletion;
+  abortProgress: AbortProgress;
   errorShape: SaeErrorShape;
   changeOrders: ChangeOrderView[];
   faults: Array<Fault & { remaining: number }>;

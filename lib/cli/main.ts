@@ -6,12 +6,14 @@ import { devCommand } from './dev.js';
 import { doctorCommand } from './doctor.js';
 import { extractCommand } from './extract.js';
 import { invokeCommand } from './invoke.js';
+import { reportCommand } from './report.js';
 import { statusCommand } from './status.js';
 
 /** Every subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   abortCommand,
   statusCommand,
+  reportCommand,
   invokeCommand,
   devCommand,
   extractCommand,

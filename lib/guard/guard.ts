@@ -3,6 +3,7 @@ import type { Analysis } from '../analysis/analysis.js';
 import type { Budget } from '../budget/budget.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { CmsApi, MetricRule } from '../cms/index.js';
+import type { FollowReport } from '../follow/types.js';
 import { ResolutionCache } from '../idempotency/resolution-cache.js';
 import type { Store } from '../idempotency/store.js';
 import type { Logger } from '../log.js';
@@ -38,6 +39,8 @@ export interface GuardOptions {
   dispatch: Dispatch;
   /** Metric analysis (ANALYSIS_CONFIG); its queries never spend SAE calls. */
   analysis?: Analysis;
+  /** Follows handled rollbacks to their end (lib/follow/check.ts), once per run. */
+  followUps?: { run(inv: InvocationInfo): Promise<FollowReport> };
 }
 
 /** Thrown inside a run when its share of SAE calls is spent: the rest of the apps wait for the next run. */
@@ -98,6 +101,7 @@ export class Guard {
       errors: [],
     };
     const s = this.#o.settings;
+    const watching = s.watchAppIds.length > 0 || s.watchNamespaceIds.length > 0;
     const now = this.#clock.now();
     const me = randomUUID();
     const leaseMs = Math.max(5_000, (inv.deadline ?? now + 60_000) - now);
@@ -109,10 +113,12 @@ export class Guard {
       const swept = await sweepOrphans({ store: this.#o.store, dispatch: this.#o.dispatch, now, inv });
       report.orphans = swept.orphans;
       report.errors.push(...swept.errors);
-      if (s.watchAppIds.length > 0 || s.watchNamespaceIds.length > 0) await this.#run(report, inv, now);
+      if (watching) await this.#run(report, inv, now);
     } catch (err) {
       report.errors.push(String((err as Error)?.message ?? err));
     } finally {
+      const f = await this.#o.followUps?.run(inv);
+      if (f && (f.checked > 0 || f.published.length > 0 || f.errors.length > 0)) report.followUps = f;
       await this.#o.store.unlease(RUN_LEASE, me).catch(() => undefined);
     }
     this.#o.logger.info('guard-run', {

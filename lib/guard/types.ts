@@ -1,4 +1,5 @@
 import type { AnalysisNote } from '../analysis/analysis.js';
+import type { FollowReport } from '../follow/types.js';
 import type { Alarm, OutcomeKind } from '../rollback/outcome.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 
@@ -103,4 +104,6 @@ export interface GuardReport {
   analysis?: AnalysisNote[];
   /** Problems that cut the run short or left a part out (budget, CloudMonitor down, …). */
   errors: string[];
+  /** The follow-up step (lib/follow), when it looked at or published anything. */
+  followUps?: FollowReport;
 }

@@ -13,7 +13,7 @@ import type { Policy } from '../policy/policy.js';
 import type { SaeAppApi } from '../sae/app-types.js';
 import type { SaeApi } from '../sae/types.js';
 import { fanOutDispatch } from './fan-out.js';
-import { Guard } from './guard.js';
+import { Guard, type GuardOptions } from './guard.js';
 import type { Dispatch } from './types.js';
 
 /**
@@ -34,6 +34,8 @@ export function createGuard(o: {
   /** Wins over fan-out; else fan-out when configured, else `inProcess`. */
   dispatch: Dispatch | undefined;
   inProcess: Dispatch;
+  /** Follows handled rollbacks to their end, once per run (lib/follow). */
+  followUps?: GuardOptions['followUps'];
 }): Guard {
   const { config, credentials } = o;
   const cms = new CmsClient({
@@ -63,6 +65,7 @@ export function createGuard(o: {
     directory: o.directory,
     resolutionTtlMs: config.idempotency.resolutionTtlMs,
     dispatch,
+    ...(o.followUps ? { followUps: o.followUps } : {}),
     ...(config.analysis ? { analysis: analysisOf(config.analysis, o.store) } : {}),
   });
 }

@@ -135,6 +135,8 @@ async function handleOne(
       await rt.valves
         .observe(n)
         .catch((err: unknown) => rt.logger.warn('observe failed', { ...log, error: err }));
+    // And tells the follow-ups the alarm cleared (a `recovered` says so).
+    if (n.alarm.state) await rt.follow.noteAlarmState(n);
     return { kind: 'ignored', entry: { source: n.source, reason: n.reason } };
   }
   if (n.disposition === 'guard') {

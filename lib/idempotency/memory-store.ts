@@ -28,6 +28,7 @@ export class MemoryStore implements Store {
   readonly #slots = new Map<string, Map<string, number>>();
   readonly #toggles = new Map<string, Toggle>();
   readonly #indexes = new Map<string, Map<string, string>>();
+  readonly #sets = new Map<string, { members: Set<string>; expiresAt: number }>();
   readonly #clock: Clock;
   readonly #sweepEveryMs: number;
   #lastSweep = 0;
@@ -153,6 +154,31 @@ export class MemoryStore implements Store {
 
   async releaseSlot(key: string, member: string): Promise<void> {
     this.#slots.get(key)?.delete(member);
+  }
+
+  async addMember(key: string, member: string, ttlMs: number): Promise<void> {
+    const set = this.#set(key) ?? { members: new Set<string>(), expiresAt: 0 };
+    set.members.add(member);
+    set.expiresAt = this.#clock.now() + ttlMs;
+    this.#sets.set(key, set);
+  }
+
+  async members(key: string): Promise<string[]> {
+    return [...(this.#set(key)?.members ?? [])];
+  }
+
+  async removeMembers(key: string, members: readonly string[]): Promise<void> {
+    const set = this.#set(key);
+    for (const m of members) set?.members.delete(m);
+  }
+
+  #set(key: string): { members: Set<string>; expiresAt: number } | undefined {
+    const set = this.#sets.get(key);
+    if (set && set.expiresAt <= this.#clock.now()) {
+      this.#sets.delete(key);
+      return undefined;
+    }
+    return set;
   }
 
   async recordState(key: string, state: string, windowMs: number): Promise<number> {

@@ -207,6 +207,18 @@ export class RedisStore implements Store {
     return out;
   }
 
+  async addMember(key: string, member: string, ttlMs: number): Promise<void> {
+    await this.#redis.multi().sadd(this.#k(key), member).pexpire(this.#k(key), ttl(ttlMs)).exec();
+  }
+
+  async members(key: string): Promise<string[]> {
+    return this.#redis.smembers(this.#k(key));
+  }
+
+  async removeMembers(key: string, members: readonly string[]): Promise<void> {
+    if (members.length > 0) await this.#redis.srem(this.#k(key), ...members);
+  }
+
   async close(): Promise<void> {
     if (this.#owns) await this.#redis.quit();
   }

@@ -72,6 +72,12 @@ export interface Store extends SharedState {
   markDelivered(key: string, channels: readonly string[]): Promise<void>;
   /** The completed record, if any (in-progress claims are not returned). */
   get(key: string): Promise<CompletedRecord | undefined>;
+  /** Adds `member` to the set (the follow-ups' index) at `key`; the set expires `ttlMs` after its last addition. */
+  addMember(key: string, member: string, ttlMs: number): Promise<void>;
+  /** The set's members (any order); empty when absent or expired. */
+  members(key: string): Promise<string[]>;
+  /** Removes `members` from the set. */
+  removeMembers(key: string, members: readonly string[]): Promise<void>;
   /** Closes connections (Redis); a no-op for the memory store. */
   close?(): Promise<void>;
 }

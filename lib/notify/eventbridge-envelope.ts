@@ -12,7 +12,7 @@
  *   out (`…:app/<appId>` for an app-only outcome, `…:changeorder/<id>` without an app); omitted when neither is
  *   known (e.g. `rejected-input`). The account is empty (`acs:sae:<region>::…`) when it is not configured.
  * - `time`: the outcome's `decidedAt` (stable, unlike "now", so a re-sent event is byte-identical in content).
- * - `datacontenttype`: `application/json`; `data`: the outcome document itself (schema/outcome.v1.json).
+ * - `datacontenttype`: `application/json`; `data`: the outcome document itself (schema/outcome.v2.json).
  * - `aliyuneventbusname`: the extension attribute that names the bus, as the official SDKs send it.
  */
 import type { Outcome } from '../rollback/outcome.js';

@@ -1,15 +1,15 @@
 /**
  * The outcome document as a JSON Schema (draft 2020-12), generated from the zod schema so the two cannot
- * disagree. Committed as `schema/outcome.v1.json` for consumers of the MNS topic and the webhook; a test fails
+ * disagree. Committed as `schema/outcome.v2.json` for consumers of the MNS topic and the webhook; a test fails
  * when the committed file drifts from the zod schema (regenerate with `tsx bin/export-schema.ts`).
  */
 import { z } from 'zod';
 import { outcomeSchema } from '../rollback/outcome.js';
 
 /** Where the committed schema lives, relative to the repository root. */
-export const OUTCOME_SCHEMA_FILE = 'schema/outcome.v1.json';
+export const OUTCOME_SCHEMA_FILE = 'schema/outcome.v2.json';
 
-/** The JSON Schema of the current outcome document (`schemaVersion` 1). */
+/** The JSON Schema of the current outcome document (`schemaVersion` 1 or 2; `schema/outcome.v1.json` is the frozen v1 document). */
 export function outcomeJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(outcomeSchema);
   return {

@@ -32,6 +32,12 @@ export const OUTCOMES = [
    * (HTTP 503, a thrown error) so the platform delivers it again. Never published.
    */
   'in-progress',
+  /** Follow-up (schema v2): the rollback SAE started finished and the app is back on its previous version. */
+  'recovered',
+  /** Follow-up (schema v2): SAE's rollback itself failed (status 3 or 10); a human is needed now. */
+  'rollback-failed',
+  /** Follow-up (schema v2): the rollback was not final after FOLLOW_UP_STUCK_MINUTES. */
+  'rollback-stuck',
 ] as const;
 export const outcomeKindSchema = z.enum(OUTCOMES);
 export type OutcomeKind = z.infer<typeof outcomeKindSchema>;
@@ -70,8 +76,50 @@ export const saeTraceSchema = z.object({
 });
 export type SaeTrace = z.infer<typeof saeTraceSchema>;
 
+/** The follow-up kinds: one per rolled-back change order, after `aborted` / `rolled-back-application`. */
+export const FOLLOW_UP_OUTCOMES = ['recovered', 'rollback-failed', 'rollback-stuck'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_OUTCOMES)[number];
+
+/**
+ * Version 2 adds the follow-up kinds and the `follows`, `timeline`, `alarmCleared` and `hooks` fields; nothing else
+ * changed. Only documents that use them say `schemaVersion: 2`: every v1 outcome is still sent as v1,
+ * byte for byte, so a strict v1 consumer keeps working and only sees (and may reject) the follow-ups.
+ */
+export const SCHEMA_VERSIONS = [1, 2] as const;
+
+/** When things happened to one rollback (ISO 8601), and the durations a report aggregates. */
+export const timelineSchema = z.object({
+  /** The alarm's own time, when the source says it. */
+  alarmFiredAt: z.string().optional(),
+  /** When sae-rollback received the evidence. */
+  receivedAt: z.string(),
+  /** When the abort (or RollbackApplication) was sent and decided. */
+  abortSentAt: z.string(),
+  /** When the follow-up saw the rollback end (or gave up on it: stuck). */
+  endedAt: z.string(),
+  /** From the alarm (or receipt, without an alarm time) to the abort. */
+  timeToAbortMs: z.number().int().nonnegative(),
+  /** From the alarm (or receipt) to the rollback seen finished; `recovered` only. */
+  timeToRecoverMs: z.number().int().nonnegative().optional(),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
+/** A post-rollback hook's result, as reported in the follow-up. */
+export const hookResultSchema = z.object({
+  /** `fc` (async invocation) or `webhook`. */
+  kind: z.enum(['fc', 'webhook']),
+  /** The FC function or the webhook's host. */
+  target: z.string(),
+  ok: z.boolean(),
+  attempts: z.number().int().positive(),
+  /** The FC async task ID (derived from the change order, so FC refuses a repeat). */
+  taskId: z.string().optional(),
+  error: z.string().optional(),
+});
+export type HookResult = z.infer<typeof hookResultSchema>;
+
 export const outcomeSchema = z.object({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   outcome: outcomeKindSchema,
   /** One line a human can act on at 3 a.m. */
   summary: z.string(),
@@ -103,6 +151,17 @@ export const outcomeSchema = z.object({
   /** How many deliveries of this decision were needed (1 on the first try), when known. */
   attempts: z.number().int().positive().optional(),
   fcRequestId: z.string().optional(),
+  /** Follow-ups (v2): the outcome this one follows. */
+  follows: z.object({ messageId: z.string(), outcome: outcomeKindSchema, decidedAt: z.string() }).optional(),
+  /** Follow-ups (v2): alarm fired, abort sent, rollback ended, and the times between. */
+  timeline: timelineSchema.optional(),
+  /**
+   * `recovered` (v2) after a CloudMonitor or Alertmanager alarm: whether that alarm has reported OK
+   * since (true), or not yet (false).
+   */
+  alarmCleared: z.boolean().optional(),
+  /** Follow-ups (v2): what the post-rollback hooks did. */
+  hooks: z.array(hookResultSchema).optional(),
   receivedAt: z.string(),
   decidedAt: z.string(),
 });

@@ -36,12 +36,15 @@ export async function processRequest(
     notifiers: readonly Notifier[];
     logger: Logger;
     notifyDuplicates?: boolean;
+    /** Follows fresh `aborted` / `rolled-back-application` outcomes to their end (lib/follow). Never throws. */
+    follow?: { track(outcome: Outcome): Promise<unknown> };
   },
   req: RollbackRequest,
   inv: InvocationInfo,
 ): Promise<ProcessResult> {
   const started = Date.now();
   const decision: Decision = await deps.core.decide(req, inv);
+  if (decision.publish === decision.outcome) await deps.follow?.track(decision.outcome);
   const toPublish =
     decision.publish ??
     (deps.notifyDuplicates && decision.outcome.outcome === 'duplicate' ? decision.outcome : undefined);

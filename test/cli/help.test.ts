@@ -53,7 +53,15 @@ describe('sae-rollback --help', () => {
       expect(await main(['help', name], viaHelp.io)).toBe(0);
       expect(viaHelp.out.stdout).toBe(h.out.stdout);
     }
-    expect(COMMANDS.map((c) => c.name)).toEqual(['abort', 'status', 'invoke', 'dev', 'extract', 'doctor']);
+    expect(COMMANDS.map((c) => c.name)).toEqual([
+      'abort',
+      'status',
+      'report',
+      'invoke',
+      'dev',
+      'extract',
+      'doctor',
+    ]);
   });
 
   it('an unknown option is a one-line usage error (64)', async () => {

@@ -50,6 +50,8 @@ describe('the scheduled guard, one test per condition', () => {
         appId: SICK,
         alarm: { source: 'guard', name: 'release-exception' },
       },
+      // The next run, a minute later, follows the rollback to its end (lib/follow).
+      { outcome: 'recovered', changeOrderId: co, follows: { outcome: 'aborted' } },
     ]);
   });
 
@@ -165,6 +167,7 @@ describe('the scheduled guard, one test per condition', () => {
     expect(s.mutations()).toHaveLength(1);
     expect(s.published()).toMatchObject([
       { outcome: 'rolled-back-application', alarm: { ruleId: rule.ruleId } },
+      { outcome: 'recovered', changeOrderId: co, follows: { outcome: 'rolled-back-application' } },
     ]);
   });
 

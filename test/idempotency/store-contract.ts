@@ -206,6 +206,17 @@ export function describeStoreContract(name: string, make: () => Promise<Contract
         await expire();
         expect(await store.recordState(key, 'OK', SHORT)).toBe(0);
       });
+
+      it('keeps a set: add (idempotent), list, remove, expire after the last addition', async () => {
+        expect(await store.members(key)).toEqual([]);
+        await Promise.all(['a', 'b', 'c', 'a'].map((m) => store.addMember(key, m, SHORT)));
+        expect((await store.members(key)).sort()).toEqual(['a', 'b', 'c']);
+        await store.removeMembers(key, ['b', 'missing']);
+        await store.removeMembers(key, []);
+        expect((await store.members(key)).sort()).toEqual(['a', 'c']);
+        await expire();
+        expect(await store.members(key)).toEqual([]);
+      });
     });
   });
 }

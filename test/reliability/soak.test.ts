@@ -20,6 +20,13 @@ describe('soak: records with duplicates through the consumer, 30 % faults, redel
     expect(r.aborts.executed).toBe(r.distinctChangeOrders);
     expect(r.lostRecords).toBe(0);
     expect(r.published.lostResults).toBe(0);
+    // Every rollback followed to its end: one follow-up per rolled-back change order, none lost or doubled.
+    // (Those SAE aborted but the product could only report as "not running" have nothing to follow.)
+    expect(r.followUps).toMatchObject({ lost: 0, doubled: 0, pending: 0 });
+    expect(r.followUps.rolledBack + r.followUps.unreported).toBe(r.distinctChangeOrders);
+    expect(r.followUps.unreported).toBe(r.published.reportedNotRunning);
+    expect(r.followUps.messageIds).toBe(r.followUps.rolledBack);
+    expect(r.followUps.kinds).toEqual({ recovered: r.followUps.rolledBack });
     // The run really was hostile: faults of every kind fired and forced redeliveries.
     expect(r.faults.total).toBeGreaterThan(100);
     expect(Object.keys(r.faults.sae).sort()).toEqual([
