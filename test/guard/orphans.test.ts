@@ -94,7 +94,9 @@ describe('the orphan sweep: claims whose holder died are finished by the guard',
 
     expect(soon.orphans).toEqual([]);
     expect(report.orphans).toMatchObject([{ changeOrderId: co, outcome: 'duplicate' }]);
-    expect(s.published().map((o) => [o.changeOrderId, o.outcome])).toEqual([[co, 'aborted']]);
+    // The stored `aborted` goes out once (the guard's follow-up of the rollback may follow it).
+    const ours = s.published().filter((o) => o.changeOrderId === co && o.outcome !== 'recovered');
+    expect(ours.map((o) => o.outcome)).toEqual(['aborted']);
     expect(s.sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
   });
 });
