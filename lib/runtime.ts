@@ -23,7 +23,7 @@ import { RollbackCore } from './rollback/core.js';
 import { processRequest } from './rollback/process.js';
 import { SaeAppClient } from './sae/app-client.js';
 import type { SaeAppApi } from './sae/app-types.js';
-import { SaeClient } from './sae/client.js';
+import { saeClientFrom } from './sae/from-config.js';
 import type { SaeApi } from './sae/types.js';
 
 /** Everything a function needs, built once per cold start. */
@@ -69,14 +69,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
   const clock = o.clock ?? systemClock;
   const credentials = new InvocationCredentials(o.fallbackCredentials ?? defaultChainCredentials());
   const logger = o.logger ?? createLogger({ level: config.logLevel });
-  const sae = new SaeClient({
-    regionId: config.regionId,
-    credentials,
-    ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
-    protocol: config.sae.protocol,
-    connectTimeoutMs: config.sae.connectTimeoutMs,
-    readTimeoutMs: config.sae.readTimeoutMs,
-  });
+  const sae = saeClientFrom(config, credentials);
   const clientOpts = {
     regionId: config.regionId,
     credentials,

@@ -1,8 +1,7 @@
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import type { CredentialSource } from '../credentials.js';
 import { InvokerConfigError, type InvokerSettings, loadInvokerSettings } from '../invoke/config.js';
 import { createLogger, type Logger } from '../log.js';
-import { SaeClient } from '../sae/client.js';
+import { saeClientFrom } from '../sae/from-config.js';
 import { EXIT, type Io } from './command.js';
 
 /** The environment a command reads (the functions' variables, see README "Configuration"). */
@@ -68,13 +67,4 @@ export function fileErrorText(err: unknown): string {
 }
 
 /** The SAE client a CLI command uses: the configuration's endpoint and timeouts, these credentials. */
-export function cliSaeClient(config: Config, credentials: CredentialSource): SaeClient {
-  return new SaeClient({
-    regionId: config.regionId,
-    credentials,
-    ...(config.sae.endpoint ? { endpoint: config.sae.endpoint } : {}),
-    protocol: config.sae.protocol,
-    connectTimeoutMs: config.sae.connectTimeoutMs,
-    readTimeoutMs: config.sae.readTimeoutMs,
-  });
-}
+export const cliSaeClient = saeClientFrom;
