@@ -8,14 +8,12 @@ import { ConfiguredHooks } from './follow/hooks.js';
 import type { Dispatch, Guard } from './guard/index.js';
 import { MemoryStore } from './idempotency/memory-store.js';
 import type { Store } from './idempotency/store.js';
-import type { InvokerSettings } from './invoke/config.js';
-import type { Invoker } from './invoke/types.js';
+import { lazyInvoker } from './invoke/lazy.js';
 import { lazyPort } from './lazy.js';
 import { createLogger, type Logger } from './log.js';
+import { buildNotifiers } from './notify/build.js';
 import { MnsTopicClient } from './notify/mns-client.js';
-import { MnsNotifier } from './notify/mns-notifier.js';
 import type { Notifier } from './notify/notifier.js';
-import { RetryingNotifier } from './notify/retrying.js';
 import { AppDirectory } from './policy/namespaces.js';
 import { Policy } from './policy/policy.js';
 import { Valves } from './policy/valves.js';
@@ -217,53 +215,4 @@ function sharedState(
   if (shareInProcess && !processState) processState = fresh();
   const own = shareInProcess && processState ? processState : fresh();
   return { store: o.store ?? own.store, budget: o.budget ?? own.budget };
-}
-
-/**
- * MNS (always) plus DingTalk, the webhook and EventBridge when configured, each retrying its own transient
- * failures. Credentials are read per publish (EventBridge, like MNS, signs with the invocation's STS triple).
- */
-function buildNotifiers(
-  config: Config,
-  mns: MnsTopicClient,
-  clock: Clock,
-  credentials: CredentialSource,
-): Notifier[] {
-  const { dingtalk, webhook, eventbridge, retry } = config.notify;
-  const channels: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
-  // Each optional channel's module is loaded on its first publish, and only when configured.
-  const later = (channel: string, load: () => Promise<Notifier>) =>
-    channels.push(lazyPort<Notifier>(load, { channel }));
-  if (dingtalk)
-    later(
-      'dingtalk',
-      async () => new (await import('./notify/dingtalk.js')).DingTalkNotifier({ ...dingtalk, clock }),
-    );
-  if (webhook)
-    later(
-      'webhook',
-      async () => new (await import('./notify/webhook.js')).WebhookNotifier({ ...webhook, clock }),
-    );
-  if (eventbridge)
-    later('eventbridge', async () => {
-      const { EventBridgeClient } = await import('./notify/eventbridge-client.js');
-      const { EventBridgeNotifier } = await import('./notify/eventbridge-notifier.js');
-      const client = new EventBridgeClient({ ...eventbridge, credentials: () => credentials.get(), clock });
-      return new EventBridgeNotifier({ client });
-    });
-  return channels.map((n) => new RetryingNotifier(n, { ...retry, clock }));
-}
-
-/** The hooks' FC invoker, loaded on its first use: a cold start that runs no hook never loads it. */
-function lazyInvoker(settings: InvokerSettings, credentials: CredentialSource): Invoker {
-  let real: Promise<Invoker> | undefined;
-  const load = () => {
-    real ??= import('./invoke/config.js').then((m) => m.createInvoker(settings, credentials));
-    return real;
-  };
-  return {
-    api: settings.api,
-    invokeAsync: async (fn, payload, opts) => (await load()).invokeAsync(fn, payload, opts),
-    invokeSync: async (fn, payload) => (await load()).invokeSync(fn, payload),
-  };
 }
