@@ -6,7 +6,7 @@ import type { ApplicationStatus } from '../sae/types.js';
 import type { BakeVerdict } from './bake.js';
 import type { BakeWindow } from './bake-window.js';
 import { type Ctx, type Decision, fresh } from './context.js';
-import { failure } from './drafts.js';
+import { abortAttemptKey, failure } from './drafts.js';
 import type { OutcomeKind } from './outcome.js';
 import { duplicateOf } from './records.js';
 import type { RollbackRequest } from './types.js';
@@ -82,6 +82,9 @@ export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx
   // Most likely a repeat of an alarm we already acted on: say so rather than "nothing running".
   const earlier = await o.store.get(o.key(changeOrderId));
   if (earlier) return { decision: duplicateOf(finish, changeOrderId, earlier, o.key(changeOrderId)) };
+  // Our abort of it may have landed with its answer lost (a killed delivery, a timeout): the claim and
+  // act steps confirm it (DescribeChangeOrder) and report `aborted`, not "nothing running".
+  if (await o.store.getValue(abortAttemptKey(changeOrderId)).catch(() => undefined)) return { changeOrderId };
   let verdict: BakeVerdict;
   try {
     verdict = await o.bake.check(appId, changeOrderId, status.lastChangeOrderStatus, true, x);

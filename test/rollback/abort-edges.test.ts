@@ -31,6 +31,24 @@ describe('the edges of the abort', () => {
     expect(s.published().map((o) => o.outcome)).toEqual(['rolled-back-application']);
   });
 
+  it('an abort whose answer was lost is confirmed by the next app-named alarm, reported `aborted`, not "nothing running"', async () => {
+    s = await startGuardStack();
+    const appId = newAppId('lost');
+    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], history: true });
+    const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
+    s.sae.injectFault({ kind: 'latency', action: 'AbortAndRollbackChangeOrder', ms: 2_000 }); // > read timeout
+
+    const first = await s.alarm({ appId });
+    await new Promise((r) => setTimeout(r, 800)); // SAE runs the abort after all
+    s.clock.advance(11_000); // the resolution cache expired: the app's last change order is terminated
+    const again = await s.alarm({ appId });
+
+    expect(first.outcomes[0]?.outcome).toBe('failed-retryable');
+    expect(s.sae.getChangeOrder(co)?.status).toBe(6);
+    expect(again.outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: co }]);
+    expect(s.sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
+  });
+
   it('SupportRollback: false — the outcome says the abort only stopped the release', async () => {
     const sae = new FakeSae();
     const co = 'ba386059-69b1-4e65-b1e5-0682d9fa0042';
