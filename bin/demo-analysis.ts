@@ -13,7 +13,8 @@ import { closeServer, listenLocal } from '../emulators/http.js';
 import { startMnsEmulator } from '../emulators/mns/index.js';
 import { startSaeEmulator } from '../emulators/sae/index.js';
 import { fakeFcContext } from '../lib/dev/fc-context.js';
-import { startPrometheus, until } from '../lib/dev/peers.js';
+import { isolateEnvironment } from '../lib/dev/isolated-env.js';
+import { requireBinary, startPrometheus, until } from '../lib/dev/peers.js';
 import type { GuardReport } from '../lib/guard/index.js';
 
 const STS = {
@@ -26,8 +27,25 @@ const TOPIC = 'sae-rollback-outcomes';
 const NEW_VERSION = 'ver-checkout-v43';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Like `npm start`, whatever the shell exports (a deployment's variables) is not this demo's. */
+const LOG_LEVEL = process.env.LOG_LEVEL;
+isolateEnvironment(process.env, {});
 
 async function main(): Promise<number> {
+  // As part of `npm start` (--optional), a machine without Prometheus skips this step, saying how to get it.
+  if (process.argv.includes('--optional')) {
+    try {
+      requireBinary('prometheus');
+    } catch {
+      say('');
+      say(
+        "Metric analysis (the guard judging a release by Prometheus metrics): skipped — Debian's prometheus is not installed (apt-get install -y prometheus, or .ci/run); then npm start, or npm run demo:analysis, shows it.",
+      );
+      return 0;
+    }
+    say('');
+    say('Metric analysis: a release nobody wrote an alarm for, stopped by the guard reading Prometheus.');
+  }
   // The app's metrics, as this script sets them: the 5xx ratio per version.
   const ratio = { [NEW_VERSION]: 0.01 } as Record<string, number>;
   const exporter = createServer((_req, res) => {
@@ -83,7 +101,7 @@ async function main(): Promise<number> {
       RESOLUTION_CACHE_SECONDS: '0',
       ANALYSIS_CONFIG: file,
       ALARM_AUTH_TOKENS: 'demo-unused-token-0123456789',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      LOG_LEVEL: LOG_LEVEL ?? 'warn',
     });
     const { handler } = await import('../functions/guard.js');
     const tick = async (n: number) => {
