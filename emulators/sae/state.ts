@@ -1,6 +1,7 @@
 /** Apps and change orders, with SAE's rules: serial change orders per app, abort restores the version. */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
+import { dueAborts, type Terminating } from './abort-progress.js';
 import { isKnownCoType, REDEPLOY_TYPES, VERSION_CHANGING_TYPES } from './co-types.js';
 import { SaeStateError } from './errors.js';
 import { seededApp } from './seed.js';
@@ -30,10 +31,7 @@ export class SaeState {
   /** What an abort does next; configuration, so reset() keeps it. */
   abortProgress: AbortProgress = { mode: 'immediate' };
   /** Aborted change orders still terminating: when they end (emulator clock) and how. */
-  readonly #terminating = new Map<
-    string,
-    { at: number; progress: AbortProgress & { mode: 'terminating' } }
-  >();
+  readonly #terminating: Terminating = new Map();
   /** Apps with release approval on (emulators/sae/app-rollback.ts); forgotten with the apps. */
   readonly approvalRequired = new Set<string>();
 
@@ -185,18 +183,9 @@ export class SaeState {
 
   /** Ends the aborts whose terminating time has passed, as `abortProgress` said when they were sent. */
   #settle(): void {
-    const now = this.clock.now();
-    for (const [id, t] of this.#terminating) {
-      if (t.progress.end === 'stuck' || t.at > now || !this.#orders.has(id)) continue;
-      this.#terminating.delete(id);
-      if (t.progress.end === 'rolled-back') this.#rollBack(id);
-      else
-        this.setChangeOrderStatus(
-          id,
-          t.progress.systemFailure ? CO_STATUS.SYSTEM_FAILURE : CO_STATUS.FAILED,
-          0,
-        );
-    }
+    for (const [id, end] of dueAborts(this.#terminating, this.clock.now(), (i) => this.#orders.has(i)))
+      if (end === 'rolled-back') this.#rollBack(id);
+      else this.setChangeOrderStatus(id, end, 0);
   }
 
   getApp(appId: string): AppView | undefined {
