@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HTTP_FUNCTIONS, listFunctions } from '../../lib/dev/functions.js';
 import { freshFixture } from '../helpers/http-event.js';
-import { root } from './spawn.js';
+import { root, spawnCli } from './spawn.js';
 
 interface DevInfo {
   functions: Record<string, string>;
@@ -16,30 +15,12 @@ interface DevInfo {
 }
 
 /** `sae-rollback dev --port 0 --json` as a child process; resolves once it printed its URLs. */
-function startDev(
-  args: string[] = ['--json'],
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; info: DevInfo; stdout: () => string; stderr: () => string }> {
-  const child = spawn('node', ['bin/sae-rollback.mjs', 'dev', '--port', '0', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`dev exited with ${code}: ${err}`)));
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"functions"'));
-      if (line) resolve({ child, info: JSON.parse(line) as DevInfo, stdout: () => out, stderr: () => err });
-      if (!line && /published outcomes: .*\n/.test(out)) {
-        resolve({ child, info: {} as DevInfo, stdout: () => out, stderr: () => err });
-      }
-    });
+function startDev(args: string[] = ['--json'], env: Record<string, string> = {}) {
+  return spawnCli<DevInfo>(['dev', '--port', '0', ...args], env, (out) => {
+    const line = out.split('\n').find((l) => l.startsWith('{"functions"'));
+    if (line) return JSON.parse(line) as DevInfo;
+    // Without --json: the banner's last line says it is ready.
+    return /published outcomes: .*\n/.test(out) ? ({} as DevInfo) : undefined;
   });
 }
 

@@ -62,14 +62,25 @@ export interface Spawned<T> {
   child: ChildProcess;
   /** The first JSON line it printed on stdout. */
   info: T;
+  stdout(): string;
   stderr(): string;
 }
+
+/** The first stdout line that parses as a JSON object. */
+const firstJsonLine = <T>(out: string): T | undefined => {
+  const line = out.split('\n').find((l) => l.startsWith('{'));
+  return line ? (JSON.parse(line) as T) : undefined;
+};
 
 /**
  * Spawns `node bin/sae-rollback.mjs <args>` with only `env` (plus PATH, HOME and LOG_LEVEL=error) and
  * resolves with the first stdout line that parses as a JSON object; rejects if it exits first.
  */
-export function spawnCli<T>(args: string[], env: Record<string, string> = {}): Promise<Spawned<T>> {
+export function spawnCli<T>(
+  args: string[],
+  env: Record<string, string> = {},
+  ready: (stdout: string) => T | undefined = firstJsonLine,
+): Promise<Spawned<T>> {
   const child = spawn('node', ['bin/sae-rollback.mjs', ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', LOG_LEVEL: 'error', ...env },
@@ -86,8 +97,8 @@ export function spawnCli<T>(args: string[], env: Record<string, string> = {}): P
     );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ child, info: JSON.parse(line) as T, stderr: () => err });
+      const info = ready(out);
+      if (info !== undefined) resolve({ child, info, stdout: () => out, stderr: () => err });
     });
   });
 }
