@@ -9,8 +9,7 @@ import {
   CmsError,
   SAE_METRIC_NAMESPACE,
 } from '../../lib/cms/index.js';
-import { staticCredentials } from '../../lib/credentials.js';
-import { STS } from '../helpers/stack.js';
+import { emulatorClientOptions, STS } from '../helpers/stack.js';
 
 const APP = '0099b7be-5f5b-4512-a7fc-56049ef1b001';
 const HEALTHY = '0099b7be-5f5b-4512-a7fc-56049ef1b002';
@@ -21,14 +20,7 @@ describe('CmsClient against the CMS emulator', () => {
 
   beforeAll(async () => {
     emu = await startCmsEmulator({ credentials: [STS] });
-    client = new CmsClient({
-      regionId: 'cn-hangzhou',
-      endpoint: emu.endpoint,
-      protocol: 'http',
-      credentials: staticCredentials(STS),
-      connectTimeoutMs: 1000,
-      readTimeoutMs: 1000,
-    });
+    client = new CmsClient(emulatorClientOptions(emu.endpoint));
   });
   afterAll(() => emu.close());
   beforeEach(() => {

@@ -2,6 +2,7 @@ import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
 import { loadConfig } from '../../lib/config.js';
 import type { CloudCredentials } from '../../lib/credentials.js';
+import { staticCredentials } from '../../lib/credentials.js';
 import { fakeFcContext } from '../../lib/dev/fc-context.js';
 import { createAlarmHandler } from '../../lib/handlers/alarm.js';
 import { memoryLogger } from '../../lib/log.js';
@@ -74,5 +75,17 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async close() {
       await Promise.all([sae.close(), mns.close()]);
     },
+  };
+}
+
+/** A POP client's options against an emulator on 127.0.0.1: plain HTTP, the test STS triple, 1 s timeouts. */
+export function emulatorClientOptions(endpoint: string) {
+  return {
+    regionId: 'cn-hangzhou',
+    endpoint,
+    protocol: 'http' as const,
+    credentials: staticCredentials(STS),
+    connectTimeoutMs: 1000,
+    readTimeoutMs: 1000,
   };
 }

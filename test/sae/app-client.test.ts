@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
 import { ManualClock, systemClock } from '../../lib/clock.js';
-import { staticCredentials } from '../../lib/credentials.js';
 import { SaeAppClient } from '../../lib/sae/app-client.js';
 import { SAE_APP_ACTIONS } from '../../lib/sae/app-types.js';
 import { SaeError, SaeErrorKind, SaeErrorReason } from '../../lib/sae/errors.js';
-import { STS } from '../helpers/stack.js';
+import { emulatorClientOptions, STS } from '../helpers/stack.js';
 
 const APP = '0099b7be-5f5b-4512-a7fc-56049ef1b001';
 const V1 = 'a0ce266c-d354-423a-9bd6-4083405a0001';
@@ -19,14 +18,7 @@ describe('SaeAppClient against the SAE emulator', () => {
 
   beforeAll(async () => {
     emu = await startSaeEmulator({ clock, signatureClock: systemClock, credentials: [STS] });
-    client = new SaeAppClient({
-      regionId: 'cn-hangzhou',
-      endpoint: emu.endpoint,
-      protocol: 'http',
-      credentials: staticCredentials(STS),
-      connectTimeoutMs: 1000,
-      readTimeoutMs: 1000,
-    });
+    client = new SaeAppClient(emulatorClientOptions(emu.endpoint));
   });
   afterAll(() => emu.close());
   beforeEach(() => {

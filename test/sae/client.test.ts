@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
-import { staticCredentials } from '../../lib/credentials.js';
 import { SaeClient } from '../../lib/sae/client.js';
 import { SaeError } from '../../lib/sae/errors.js';
-import { STS } from '../helpers/stack.js';
+import { emulatorClientOptions, STS } from '../helpers/stack.js';
 
 const APP = '0099b7be-5f5b-4512-a7fc-56049ef1b001';
 
@@ -20,14 +19,7 @@ describe.each(['documented', 'legacy'] as const)(
         credentials: [STS, { accessKeyId: 'AK_PLAIN', accessKeySecret: 'plain-secret-123' }],
         errorShape,
       });
-      client = new SaeClient({
-        regionId: 'cn-hangzhou',
-        endpoint: emu.endpoint,
-        protocol: 'http',
-        credentials: staticCredentials(STS),
-        connectTimeoutMs: 1000,
-        readTimeoutMs: 1000,
-      });
+      client = new SaeClient(emulatorClientOptions(emu.endpoint));
     });
     afterAll(() => emu.close());
     beforeEach(() => {
