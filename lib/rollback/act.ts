@@ -65,6 +65,7 @@ export class Act {
     let resolvedApp = appId;
     let undo: (() => Promise<void>) | undefined;
     let abortSent = false;
+    let earlier = false;
     try {
       const co = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId));
       appName = co.appName;
@@ -147,6 +148,9 @@ export class Act {
           summary: `Dry run: would have aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}) and rolled the app back. Nothing was changed.`,
         });
       }
+      // An earlier delivery's abort of it may have landed with its answer lost: if SAE now says the
+      // change order is not running, that abort was ours (and its valve slots stay taken).
+      earlier = await this.#abortMayHaveLanded(changeOrderId);
       abortSent = true;
       // Written ahead: if this delivery dies during the abort, whoever finishes the change order later
       // (a redelivery, the guard's orphan sweep) knows the abort may have landed, confirms it with
@@ -167,7 +171,7 @@ export class Act {
             : `Aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${was}) and rolled the app back.`,
       });
     } catch (err) {
-      if (abortSent && abortAmbiguous(err)) {
+      if (abortSent && (abortAmbiguous(err) || earlier)) {
         // SAE may have run the abort and lost the answer (5xx, reset, timeout): remember that, so the
         // redelivery that finds the change order terminated says `aborted`, and keep the valves' slots.
         await this.#o.store
@@ -185,6 +189,13 @@ export class Act {
         ...(appName ? { appName } : {}),
       };
       if (err instanceof SaeError && err.kind === SaeErrorKind.AlreadyDone) {
+        if (abortSent && earlier) {
+          return finish({
+            ...base,
+            outcome: 'aborted',
+            summary: `Aborted change order ${changeOrderId}${appName ? ` of ${appName}` : ''} and rolled the app back (confirmed now: an earlier delivery's abort landed but its answer was lost).`,
+          });
+        }
         if (abortSent && this.#o.bake.windowMs > 0) {
           // It finished while we were aborting it: decide again from its final state (the bake window).
           const final = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId)).catch(

@@ -49,6 +49,22 @@ describe('the edges of the abort', () => {
     expect(s.sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
   });
 
+  it('a redelivery whose abort SAE refuses as already done, after an earlier abort with a lost answer, says aborted', async () => {
+    const sae = new FakeSae();
+    const co = 'ba386059-69b1-4e65-b1e5-0682d9fa0043';
+    sae.addChangeOrder({ changeOrderId: co, appId: 'app-lost-answer-0001' });
+    const core = new RollbackCore({ sae, store: new MemoryStore() });
+    const req = { changeOrderId: co, alarm: { source: 'direct' }, receivedAt: Date.now() };
+    sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable'); // SAE ran it; the answer was lost
+    const first = await core.decide(req);
+    // SAE still says executing when the redelivery describes it, then refuses its abort: already done.
+    sae.failNext('AbortAndRollbackChangeOrder', 'Application.ChangerOrder.Not.Running');
+    const second = await core.decide(req);
+    expect(first.outcome.outcome).toBe('failed-retryable');
+    expect(second.outcome.outcome).toBe('aborted');
+    expect(second.outcome.summary).toMatch(/confirmed now/);
+  });
+
   it('SupportRollback: false — the outcome says the abort only stopped the release', async () => {
     const sae = new FakeSae();
     const co = 'ba386059-69b1-4e65-b1e5-0682d9fa0042';
