@@ -9,106 +9,31 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
-import { type Clock, systemClock } from '../../lib/clock.js';
+import { systemClock } from '../../lib/clock.js';
+import { listenLocal } from '../http.js';
+import { type AdminPort, handleAdmin } from './admin.js';
 import { errorXml, MessageIdIssuer, type MnsApiError, newRequestId, publishOkXml } from './responses.js';
 import { type EmulatorCredential, verifyPublish } from './verify.js';
 
+export type {
+  MnsEmulator,
+  MnsEmulatorMessage,
+  MnsEmulatorOptions,
+  MnsEmulatorRequest,
+  MnsFault,
+} from './types.js';
 export type { EmulatorCredential } from './verify.js';
 
-/** Options for {@link startMnsEmulator}. */
-export interface MnsEmulatorOptions {
-  /** Port on 127.0.0.1; default 0 (any free port). */
-  port?: number;
-  /** The emulator's "now" for Date-skew checks and publishedAt; share a ManualClock with the code under test. */
-  clock?: Clock;
-  credentials?: EmulatorCredential[];
-  topics?: string[];
-  /** Used only in HostId; default 1234567890123456. */
-  accountId?: string;
-}
-
-/** A message the emulator accepted. `body` is the XML-unescaped MessageBody, exactly. */
-export interface MnsEmulatorMessage {
-  topic: string;
-  messageId: string;
-  body: string;
-  tag?: string;
-  /** Upper-case hex MD5 of the UTF-8 body, as returned to the publisher. */
-  bodyMd5: string;
-  publishedAt: number;
-  accessKeyId: string;
-}
-
-/** Every non-admin request, accepted or not. `status` is 0 when an injected reset dropped the connection. */
-export interface MnsEmulatorRequest {
-  method: string;
-  path: string;
-  status: number;
-  code?: string;
-  accessKeyId?: string;
-  /** True only if the signature was checked and matched. */
-  signatureValid: boolean;
-  /** Set when an injected fault decided the outcome. */
-  fault?: MnsFault['kind'];
-}
-
-/**
- * A failure to inject. Faults apply in the order injected, before any verification, to non-admin requests;
- * each applies `times` times (default: until {@link MnsEmulator.clearFaults}). A latency fault delays, then the
- * request is processed normally, so a publish whose client timed out may still be stored, as with real MNS.
- */
-export type MnsFault =
-  | { kind: 'status'; status: number; code?: string; times?: number }
-  | { kind: 'reset'; times?: number }
-  | { kind: 'latency'; ms: number; times?: number };
-
-/** A running emulator. */
-export interface MnsEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:40123`; pass it as the client's endpoint. */
-  readonly url: string;
-  close(): Promise<void>;
-  addCredential(credential: EmulatorCredential): void;
-  createTopic(name: string): void;
-  /** Stored messages, oldest first, optionally for one topic. */
-  messages(topic?: string): MnsEmulatorMessage[];
-  /** Snapshot of every non-admin request seen so far. */
-  readonly requests: readonly MnsEmulatorRequest[];
-  injectFault(fault: MnsFault): void;
-  clearFaults(): void;
-  /** Forgets messages, requests and faults, and restores the topics and credentials given at start. */
-  reset(): void;
-}
-
-const TOPIC_NAME = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;
-const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-
-const credentialSchema = z.object({
-  accessKeyId: z.string().min(1),
-  accessKeySecret: z.string().min(1),
-  securityToken: z.string().min(1).optional(),
-});
-const faultSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('status'),
-    status: z.number().int().min(400).max(599),
-    code: z.string().min(1).optional(),
-    times: z.number().int().positive().optional(),
-  }),
-  z.object({ kind: z.literal('reset'), times: z.number().int().positive().optional() }),
-  z.object({
-    kind: z.literal('latency'),
-    ms: z.number().int().min(0),
-    times: z.number().int().positive().optional(),
-  }),
-]);
-const topicSchema = z.object({ name: z.string().regex(TOPIC_NAME) });
-
-interface ActiveFault {
-  fault: MnsFault;
-  remaining: number;
-}
+import {
+  type ActiveFault,
+  MAX_REQUEST_BYTES,
+  type MnsEmulator,
+  type MnsEmulatorMessage,
+  type MnsEmulatorOptions,
+  type MnsEmulatorRequest,
+  type MnsFault,
+  TOPIC_NAME,
+} from './types.js';
 
 /** Starts the emulator on 127.0.0.1. */
 export async function startMnsEmulator(opts: MnsEmulatorOptions = {}): Promise<MnsEmulator> {
@@ -244,40 +169,16 @@ export async function startMnsEmulator(opts: MnsEmulatorOptions = {}): Promise<M
     stored.filter((m) => topic === undefined || m.topic === topic).map((m) => ({ ...m }));
 
   /** Admin routes answer JSON: `[status, body]`. */
-  const routeAdmin = (method: string, url: URL, body: Buffer): [number, unknown] => {
-    const input = (): unknown => (body.length === 0 ? {} : JSON.parse(body.toString('utf8')));
-    switch (`${method} ${url.pathname}`) {
-      case 'GET /__admin/messages':
-        return [200, messages(url.searchParams.get('topic') ?? undefined)];
-      case 'GET /__admin/requests':
-        return [200, requests];
-      case 'POST /__admin/topics':
-        createTopic(topicSchema.parse(input()).name);
-        return [201, { ok: true }];
-      case 'POST /__admin/credentials':
-        addCredential(withoutUndefined(credentialSchema.parse(input())));
-        return [201, { ok: true }];
-      case 'POST /__admin/faults':
-        injectFault(withoutUndefined(faultSchema.parse(input())) as MnsFault);
-        return [201, { ok: true }];
-      case 'DELETE /__admin/faults':
-        faults = [];
-        return [200, { ok: true }];
-      case 'POST /__admin/reset':
-        reset();
-        return [200, { ok: true }];
-      default:
-        return [404, { error: `no admin route ${method} ${url.pathname}` }];
-    }
-  };
-  const handleAdmin = (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
-    let answer: [number, unknown];
-    try {
-      answer = routeAdmin(req.method ?? '', new URL(req.url ?? '/', 'http://emulator'), body);
-    } catch (e) {
-      answer = [400, { error: e instanceof Error ? e.message : String(e) }];
-    }
-    writeJson(res, ...answer);
+  const admin: AdminPort = {
+    messages,
+    requests: () => requests,
+    createTopic,
+    addCredential,
+    injectFault,
+    clearFaults: () => {
+      faults = [];
+    },
+    reset,
   };
 
   const server = createServer((req, res) => {
@@ -291,7 +192,7 @@ export async function startMnsEmulator(opts: MnsEmulatorOptions = {}): Promise<M
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       if ((req.url ?? '').startsWith('/__admin/')) {
-        handleAdmin(req, res, body);
+        handleAdmin(admin, req, res, body);
         return;
       }
       handlePublish(req, res, body).catch((e: unknown) => {
@@ -300,14 +201,7 @@ export async function startMnsEmulator(opts: MnsEmulatorOptions = {}): Promise<M
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server, opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   hostId = `http://${accountId}.mns.emulator.local`;
 
@@ -346,17 +240,4 @@ function writeXml(res: ServerResponse, status: number, requestId: string, xml: s
     'x-mns-version': '2015-06-06',
   });
   res.end(payload);
-}
-
-function writeJson(res: ServerResponse, status: number, value: unknown): void {
-  const payload = Buffer.from(JSON.stringify(value), 'utf8');
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': payload.length });
-  res.end(payload);
-}
-
-/** zod yields `key: undefined` for absent optionals; exactOptionalPropertyTypes wants the key absent. */
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
 }

@@ -12,7 +12,7 @@ import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js
 import { loadConfig } from '../config.js';
 import { RetryLaterError } from '../handlers/alarm.js';
 import { createConsumerHandler } from '../handlers/consumer.js';
-import { connectRedis } from '../idempotency/redis.js';
+import { dropKeysWithPrefix } from '../idempotency/redis.js';
 import { createLogger } from '../log.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { SAE_ACTIONS } from '../sae/types.js';
@@ -238,18 +238,5 @@ async function deliverUntilQuiet(
 }
 
 async function dropKeys(rt: Runtime | undefined, prefix: string): Promise<void> {
-  if (!rt) return;
-  const redis = connectRedis({ url: rt.config.redis.url });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    // Best effort: the keys expire anyway.
-  } finally {
-    redis.disconnect();
-  }
+  if (rt) await dropKeysWithPrefix(rt.config.redis.url, prefix);
 }

@@ -53,3 +53,20 @@ export class LuaScript {
     }
   }
 }
+
+/** Deletes every key under `prefix` (SCAN, so the server is never blocked); best effort — they expire anyway. */
+export async function dropKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  const redis = connectRedis({ url });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Best effort.
+  } finally {
+    redis.disconnect();
+  }
+}
