@@ -1,0 +1,129 @@
+/**
+ * `npm run mutation`: Stryker (stryker.config.mjs) over each folder issue 15 holds to ≥ 80 %, one run per
+ * folder, then the score per folder. Incremental: each folder keeps its results in
+ * mutation/<folder>.incremental.json (committed), so a run re-tests only the mutants whose code or
+ * covering tests changed. Not part of `npm test` (a full run takes long; an incremental one, minutes).
+ *
+ *   npm run mutation                        # every folder, incremental
+ *   npm run mutation -- --only lib/auth     # one folder
+ *   npm run mutation -- --summary mutation/SUMMARY.md   # also write the table (committed on purpose)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Stryker } from '@stryker-mutator/core';
+import config, { FOLDER_TESTS, MUTATED_FOLDERS } from '../stryker.config.mjs';
+
+const HELP = `Usage: npm run mutation -- [options]
+
+Runs Stryker (stryker.config.mjs) over each of ${MUTATED_FOLDERS.join(', ')}
+and prints the mutation score per folder; exits 1 if any folder is under the threshold.
+
+Options:
+  --only <folder>     only this folder (repeatable)
+  --full              ignore the incremental files (re-test every mutant)
+  --summary <file>    also write the table as Markdown to <file>
+  --threshold <pct>   minimum score per folder (0–100, default 80)
+  -h, --help          this text
+`;
+
+/** Stryker's own definition: detected ÷ (detected + undetected); compile errors and ignored left out. */
+const DETECTED = new Set(['Killed', 'Timeout']);
+
+export interface FolderScore {
+  folder: string;
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  ignored: number;
+  score: number;
+}
+
+export function scoreOf(folder: string, statuses: readonly string[]): FolderScore {
+  const row = { folder, killed: 0, survived: 0, noCoverage: 0, ignored: 0, score: 100 };
+  for (const s of statuses) {
+    if (DETECTED.has(s)) row.killed += 1;
+    else if (s === 'Survived') row.survived += 1;
+    else if (s === 'NoCoverage') row.noCoverage += 1;
+    else row.ignored += 1;
+  }
+  const valid = row.killed + row.survived + row.noCoverage;
+  row.score = valid === 0 ? 100 : Math.floor((row.killed / valid) * 1000) / 10;
+  return row;
+}
+
+function table(rows: FolderScore[], threshold: number): string {
+  const lines = [
+    `| folder | score | killed | survived | no coverage | ignored | ≥ ${threshold} % |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const met = r.score >= threshold ? 'met' : '**not met**';
+    lines.push(
+      `| ${r.folder} | ${r.score.toFixed(1)} % | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${met} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const slug = (folder: string): string =>
+  folder
+    .replace(/^lib\//, '')
+    .replace(/\.ts$/, '')
+    .replace(/\//g, '-');
+
+async function mutateFolder(folder: string, full: boolean): Promise<FolderScore> {
+  // Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit the environment.
+  process.env.MUTATION_TESTS = JSON.stringify(FOLDER_TESTS[folder] ?? []);
+  const results = await new Stryker({
+    ...config,
+    mutate: [folder.endsWith('.ts') ? folder : `${folder}/**/*.ts`],
+    incrementalFile: `mutation/${slug(folder)}.incremental.json`,
+    jsonReporter: { fileName: `reports/mutation/${slug(folder)}.json` },
+    force: full,
+  }).runMutationTest();
+  return scoreOf(
+    folder,
+    results.map((r) => r.status),
+  );
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', multiple: true },
+      full: { type: 'boolean', default: false },
+      summary: { type: 'string' },
+      threshold: { type: 'string', default: '80' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const threshold = Number(values.threshold);
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 100) {
+    process.stderr.write(
+      `--threshold must be a number from 0 to 100 (got ${values.threshold}); default 80\n`,
+    );
+    return 2;
+  }
+  const only = values.only ?? [];
+  const unknown = only.filter((f) => !MUTATED_FOLDERS.includes(f));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `--only ${unknown.join(', ')}: not a mutated folder; one of ${MUTATED_FOLDERS.join(', ')}\n`,
+    );
+    return 2;
+  }
+  mkdirSync('mutation', { recursive: true });
+  const rows: FolderScore[] = [];
+  for (const folder of only.length > 0 ? only : MUTATED_FOLDERS)
+    rows.push(await mutateFolder(folder, values.full));
+  const text = table(rows, threshold);
+  process.stdout.write(`\n${text}\n`);
+  if (values.summary) writeFileSync(values.summary, `# Mutation scores (\`npm run mutation\`)\n\n${text}\n`);
+  return rows.every((r) => r.score >= threshold) ? 0 : 1;
+}
+
+process.exitCode = await main();
