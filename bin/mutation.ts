@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
+import { type FolderScore, scoreOf } from '../lib/dev/mutation-score.js';
 import config, { FOLDER_TESTS, MUTATED_FOLDERS } from '../stryker.config.mjs';
 
 const HELP = `Usage: npm run mutation -- [options]
@@ -25,31 +26,6 @@ Options:
   --threshold <pct>   minimum score per folder (0–100, default 80)
   -h, --help          this text
 `;
-
-/** Stryker's own definition: detected ÷ (detected + undetected); compile errors and ignored left out. */
-const DETECTED = new Set(['Killed', 'Timeout']);
-
-export interface FolderScore {
-  folder: string;
-  killed: number;
-  survived: number;
-  noCoverage: number;
-  ignored: number;
-  score: number;
-}
-
-export function scoreOf(folder: string, statuses: readonly string[]): FolderScore {
-  const row = { folder, killed: 0, survived: 0, noCoverage: 0, ignored: 0, score: 100 };
-  for (const s of statuses) {
-    if (DETECTED.has(s)) row.killed += 1;
-    else if (s === 'Survived') row.survived += 1;
-    else if (s === 'NoCoverage') row.noCoverage += 1;
-    else row.ignored += 1;
-  }
-  const valid = row.killed + row.survived + row.noCoverage;
-  row.score = valid === 0 ? 100 : Math.floor((row.killed / valid) * 1000) / 10;
-  return row;
-}
 
 function table(rows: FolderScore[], threshold: number): string {
   const lines = [
