@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { PLACEHOLDERS, placeholdersIn } from './evaluate.js';
+import { PLACEHOLDERS, placeholdersIn } from './placeholders.js';
 
 const duration = z
   .union([z.number().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s, 1m or 500ms')])

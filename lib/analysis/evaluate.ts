@@ -1,15 +1,9 @@
 /** The pure part of the analysis: filling in a query template, and judging one measured value. */
 import type { PromSample } from './client.js';
 import type { AnalysisQuery, Condition } from './config.js';
+import type { Placeholder, TemplateVars } from './placeholders.js';
 
-export const PLACEHOLDERS = ['appId', 'appName', 'namespaceId', 'version'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
-export type TemplateVars = Partial<Record<Placeholder, string>>;
-
-/** Placeholders `template` uses (unknown ones too, so the caller can refuse them). */
-export function placeholdersIn(template: string): string[] {
-  return [...template.matchAll(/\{\{\s*([A-Za-z]+)\s*\}\}/g)].map((m) => m[1] as string);
-}
+export { PLACEHOLDERS, type Placeholder, placeholdersIn, type TemplateVars } from './placeholders.js';
 
 /**
  * Fills in the placeholders, each value escaped for a PromQL string literal (they sit inside quotes:

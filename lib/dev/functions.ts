@@ -1,9 +1,7 @@
 import { readdirSync } from 'node:fs';
-import type { FcContext } from '../fc/context.js';
-import type { DevFunction } from './server.js';
+import type { DevFunction, FcHandler } from './dev-function.js';
 
-/** An FC handler as the functions export it: `(event: Buffer, context) => Promise<result>`. */
-export type FcHandler = (event: Buffer, context: FcContext) => Promise<unknown>;
+export type { FcHandler } from './dev-function.js';
 
 const FUNCTIONS_DIR = new URL('../../functions/', import.meta.url);
 

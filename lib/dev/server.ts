@@ -8,8 +8,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { closeServer, listenLocal, readBody } from '../../emulators/http.js';
 import type { CloudCredentials } from '../credentials.js';
+import type { DevFunction } from './dev-function.js';
 import { fakeFcContext } from './fc-context.js';
-import type { FcHandler } from './functions.js';
 import {
   errorReply,
   type HttpReply,
@@ -18,15 +18,7 @@ import {
   jsonReply,
 } from './http-trigger.js';
 
-export interface DevFunction {
-  /** The path segment, e.g. `alarm`. */
-  name: string;
-  /** The FC function name, e.g. `sae-rollback-alarm` (in the fake context and the event's domain). */
-  functionName: string;
-  kind: 'http' | 'event';
-  handler: FcHandler;
-  timeoutSeconds?: number;
-}
+export type { DevFunction } from './dev-function.js';
 
 export interface DevServerOptions {
   functions: readonly DevFunction[];
