@@ -20,7 +20,8 @@ export const MUTATED_FOLDERS = [
  */
 export const FOLDER_TESTS = {
   'lib/rollback': ['test/rollback/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/functions/**/*.test.ts'],
-  'lib/idempotency': ['test/idempotency/**/*.test.ts'],
+  // budget.test.ts: the Redis budget through the runtime, on redis-state.ts's shared connection.
+  'lib/idempotency': ['test/idempotency/**/*.test.ts', 'test/budget/budget.test.ts'],
   // Not test/security/least-authority.test.ts: it judges the whole suite's globalSetup, absent here.
   'lib/auth': [
     'test/auth/**/*.test.ts',
