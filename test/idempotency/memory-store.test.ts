@@ -111,36 +111,28 @@ describe('memory store: how often it sweeps', () => {
     expect(await store.getValue('fresh')).toBe('y');
   });
 
-  it('sweeps at most once per sweepEveryMs (default 1 s), counted from the last sweep', async () => {
-    const clock = new ManualClock();
-    const store = await filled(clock);
-    // The first write swept (nothing had expired); the next sweep is due 1 s later.
-    clock.advance(999);
-    await store.putValue('w1', 'x', 10_000);
-    expect(store.held).toBe(5);
-    clock.advance(1);
-    await store.putValue('w2', 'x', 10_000);
-    expect(store.held).toBe(2);
-    // And again a full interval after that one, not before.
-    await store.claim('c2', 1);
-    clock.advance(999);
-    await store.putValue('w3', 'x', 10_000);
-    expect(store.held).toBe(4);
-    clock.advance(1);
-    await store.recordState('t2', 'OK', 10_000);
-    expect(store.held).toBe(4);
-  });
-
-  it('follows a longer sweepEveryMs', async () => {
-    const clock = new ManualClock();
-    const store = await filled(clock, 5_000);
-    clock.advance(4_999);
-    await store.putValue('w1', 'x', 10_000);
-    expect(store.held).toBe(5);
-    clock.advance(1);
-    await store.putValue('w2', 'x', 10_000);
-    expect(store.held).toBe(2);
-  });
+  for (const [label, option, interval] of [
+    ['default 1 s', undefined, 1_000],
+    ['configured', 5_000, 5_000],
+  ] as const) {
+    it(`sweeps at most once per sweepEveryMs (${label})`, async () => {
+      const clock = new ManualClock();
+      const store = await filled(clock, option);
+      /** Lets `ms` pass, writes, and says how much the store then holds. */
+      const writeAfter = async (ms: number, key: string) => {
+        clock.advance(ms);
+        await store.putValue(key, 'x', 60_000);
+        return store.held;
+      };
+      // The first write swept (nothing had expired); the next sweep is due one interval later.
+      expect(await writeAfter(interval - 1, 'w1')).toBe(5);
+      expect(await writeAfter(1, 'w2')).toBe(2);
+      // The next is due one interval after that sweep, not after the first.
+      await store.claim('c2', 1);
+      expect(await writeAfter(interval - 1, 'w3')).toBe(4);
+      expect(await writeAfter(1, 'w4')).toBe(4);
+    });
+  }
 
   it('counts only live idempotency keys in size', async () => {
     const clock = new ManualClock();

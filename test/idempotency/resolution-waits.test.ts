@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { ResolutionBusyError, ResolutionCache } from '../../lib/idempotency/resolution-cache.js';
-import type { SharedState } from '../../lib/idempotency/store.js';
 import type { ApplicationStatus } from '../../lib/sae/types.js';
+import { sharedStateOf } from './shared-state.js';
 
 const status = (appId: string): ApplicationStatus => ({
   appId,
@@ -32,21 +32,12 @@ function world() {
   const clock = new ManualClock();
   const memory = new MemoryStore({ clock });
   let leases = 0;
-  const store: SharedState = {
-    getValue: (k) => memory.getValue(k),
-    putValue: (k, v, t) => memory.putValue(k, v, t),
+  const store = sharedStateOf(memory, {
     lease: (k, h, t) => {
       leases += 1;
       return memory.lease(k, h, t);
     },
-    unlease: (k, h) => memory.unlease(k, h),
-    takeSlot: (k, m, c, t) => memory.takeSlot(k, m, c, t),
-    releaseSlot: (k, m) => memory.releaseSlot(k, m),
-    recordState: (k, st, t) => memory.recordState(k, st, t),
-    indexSet: (k, m, v) => memory.indexSet(k, m, v),
-    indexDelete: (k, m) => memory.indexDelete(k, m),
-    indexList: (k, l) => memory.indexList(k, l),
-  };
+  });
   const instance = (pollMs?: number) => {
     const slept: number[] = [];
     const cache = new ResolutionCache({
