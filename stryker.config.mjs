@@ -20,8 +20,16 @@ export const MUTATED_FOLDERS = [
  */
 export const FOLDER_TESTS = {
   'lib/rollback': ['test/rollback/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/functions/**/*.test.ts'],
-  'lib/idempotency': ['test/idempotency/**/*.test.ts'],
-  'lib/auth': ['test/auth/**/*.test.ts', 'test/security/**/*.test.ts'],
+  // budget.test.ts: the Redis budget through the runtime, on redis-state.ts's shared connection.
+  'lib/idempotency': ['test/idempotency/**/*.test.ts', 'test/budget/budget.test.ts'],
+  // Not test/security/least-authority.test.ts: it judges the whole suite's globalSetup, absent here.
+  'lib/auth': [
+    'test/auth/**/*.test.ts',
+    'test/security/auth*.test.ts',
+    'test/security/oversize-and-masking.test.ts',
+    'test/security/secure-default.test.ts',
+    'test/security/signature-canonical.test.ts',
+  ],
   'lib/events': ['test/events/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
   'lib/policy': ['test/policy/**/*.test.ts'],
   'lib/budget': ['test/budget/**/*.test.ts'],

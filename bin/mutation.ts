@@ -12,7 +12,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
 import { type FolderScore, scoreOf } from '../lib/dev/mutation-score.js';
-import config, { FOLDER_TESTS, MUTATED_FOLDERS } from '../stryker.config.mjs';
+import loadedConfig, { FOLDER_TESTS, MUTATED_FOLDERS } from '../stryker.config.mjs';
+
+// Stryker reads stryker.config.mjs itself — the same module object as this import — and merges each
+// run's options into it in place, so a second folder's run (`--only a --only b`) crashed in its config
+// merge. Each run gets a fresh copy of the options as they were before any run.
+const pristine = structuredClone(loadedConfig);
 
 const HELP = `Usage: npm run mutation -- [options]
 
@@ -51,7 +56,7 @@ async function mutateFolder(folder: string, full: boolean): Promise<FolderScore>
   // Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit the environment.
   process.env.MUTATION_TESTS = JSON.stringify(FOLDER_TESTS[folder] ?? []);
   const results = await new Stryker({
-    ...config,
+    ...structuredClone(pristine),
     mutate: [folder.endsWith('.ts') ? folder : `${folder}/**/*.ts`],
     incrementalFile: `mutation/${slug(folder)}.incremental.json`,
     jsonReporter: { fileName: `reports/mutation/${slug(folder)}.json` },

@@ -19,9 +19,9 @@ export function idProblem(value: string): string | undefined {
   const chars = [...value];
   if (chars.length < 8) return `it is ${chars.length} characters long; an SAE ID has ${ID_RULE}`;
   if (chars.length > 64) return `it is ${chars.length} characters long; an SAE ID has ${ID_RULE}`;
-  const at = chars.findIndex((c) => !/^[A-Za-z0-9-]$/.test(c));
-  const bad = chars[at] ?? '';
-  return `it contains ${JSON.stringify(bad)} at position ${at + 1}; an SAE ID has ${ID_RULE}`;
+  // Each element is one code point: a surrogate pair never matches the (ASCII) class.
+  const at = chars.findIndex((c) => /[^A-Za-z0-9-]/.test(c));
+  return `it contains ${JSON.stringify(chars[at])} at position ${at + 1}; an SAE ID has ${ID_RULE}`;
 }
 
 const idSchema = (what: string) =>

@@ -56,7 +56,8 @@ export function decide(
   const free = limits.calls - spent.length;
   const need = tokensNeeded(limits, kind);
   if (free >= need) return { ok: true };
-  // The (need - free)-th oldest token must come back first.
-  const oldest = spent[need - free - 1] ?? spent[spent.length - 1] ?? now;
+  // The (need - free)-th oldest token must come back first; it is always there (need <= calls, so
+  // need - free - 1 < spent.length): `?? now` only satisfies the type.
+  const oldest = spent[need - free - 1] ?? now;
   return { ok: false, retryInMs: Math.max(1, oldest + hold - now) };
 }

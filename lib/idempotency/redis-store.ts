@@ -151,7 +151,7 @@ export class RedisStore implements Store {
   async get(key: string): Promise<CompletedRecord | undefined> {
     const h = await this.#redis.hgetall(this.#k(key));
     if (h.state !== 'completed') return undefined;
-    return toRecord(['completed', h.outcome, h.notified, h.completedAt, h.delivered ?? '']);
+    return toRecord(['completed', h.outcome, h.notified, h.completedAt, h.delivered]);
   }
 
   async getValue(key: string): Promise<string | undefined> {

@@ -4,18 +4,22 @@ import { holdMs } from '../../lib/budget/budget.js';
 
 export interface BudgetSubject {
   budget: Budget;
-  /** Lets `ms` pass for the budget (ManualClock, or a real wait for Redis). */
-  advance(ms: number): Promise<void>;
+  /** Lets `ms` pass for the budget (a ManualClock: Redis is handed the clock's time too). */
+  advance(ms: number): void;
 }
 
-/** Small and short, so the Redis run takes well under a second. */
-export const LIMITS: BudgetLimits = { calls: 5, windowMs: 200, abortReserve: 2 };
+/**
+ * A real window, on a manual clock: no test waits, and a Redis key's real-time expiry (one hold) can
+ * never drop a token while a slow, loaded machine runs the test.
+ */
+export const LIMITS: BudgetLimits = { calls: 5, windowMs: 60_000, abortReserve: 2 };
+const HOLD = holdMs(LIMITS);
 
 /** One suite for every Budget adapter. `make` returns an empty budget with {@link LIMITS}. */
 export function describeBudgetContract(name: string, make: () => Promise<BudgetSubject>) {
   describe(`Budget contract: ${name}`, () => {
     let budget: Budget;
-    let advance: (ms: number) => Promise<void>;
+    let advance: (ms: number) => void;
     beforeEach(async () => {
       ({ budget, advance } = await make());
     });
@@ -39,11 +43,37 @@ export function describeBudgetContract(name: string, make: () => Promise<BudgetS
       expect(results.filter((r) => r.ok)).toHaveLength(LIMITS.calls);
     });
 
-    it('gives tokens back one hold time after they were spent', async () => {
+    it('gives tokens back one hold time after they were spent, not a millisecond sooner', async () => {
       for (let i = 0; i < LIMITS.calls; i++) await budget.take('abort');
       expect((await budget.take('abort')).ok).toBe(false);
-      await advance(holdMs(LIMITS) + 30);
+      advance(HOLD - 1);
+      expect(await budget.take('abort')).toEqual({ ok: false, retryInMs: 1 });
+      advance(1);
       expect((await budget.take('lookup')).ok).toBe(true);
+    });
+
+    it('frees old tokens for good: a steady trickle under the limit is never refused', async () => {
+      // One abort every window/calls for three windows: only a budget that forgets old tokens keeps up.
+      const step = Math.ceil(HOLD / LIMITS.calls);
+      const answers = [];
+      for (let i = 0; i < 3 * LIMITS.calls; i++) {
+        answers.push((await budget.take('abort')).ok);
+        advance(step);
+      }
+      expect(answers.every(Boolean)).toBe(true);
+    });
+
+    it('tells a refused look-up when the oldest token it waits for comes back', async () => {
+      // 3 spent at 0, 10, 20: 2 free, a look-up needs 3 (1 + reserve 2): the oldest must come back.
+      for (let i = 0; i < 3; i++) {
+        expect((await budget.take('abort')).ok).toBe(true);
+        if (i < 2) advance(10);
+      }
+      expect(await budget.take('lookup')).toEqual({ ok: false, retryInMs: HOLD - 20 });
+      advance(HOLD - 20);
+      expect((await budget.take('lookup')).ok).toBe(true);
+      // Now 3 spent at 10, 20, HOLD: a second look-up waits for the token spent at 10.
+      expect(await budget.take('lookup')).toEqual({ ok: false, retryInMs: 10 });
     });
   });
 }

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { RedisStore } from '../../lib/idempotency/redis-store.js';
 import { ResolutionBusyError, ResolutionCache } from '../../lib/idempotency/resolution-cache.js';
-import type { SharedState } from '../../lib/idempotency/store.js';
 import type { ApplicationStatus } from '../../lib/sae/types.js';
 import { dropPrefix, testRedis, uniquePrefix } from './redis-helper.js';
+import { sharedStateOf } from './shared-state.js';
 
 const redis = testRedis();
 const prefix = uniquePrefix('resolve');
@@ -102,18 +102,9 @@ describe('ResolutionCache over Redis (single flight across instances)', () => {
     await store.putValue(`sae-rollback:app:${appId}:status`, JSON.stringify(status(appId)), 5_000);
     // The first read is stale (the other holder had not written yet); the lease is then free.
     let reads = 0;
-    const racy: SharedState = {
+    const racy = sharedStateOf(store, {
       getValue: async (key) => (++reads === 1 ? undefined : store.getValue(key)),
-      putValue: (k, v, t) => store.putValue(k, v, t),
-      lease: (k, h, t) => store.lease(k, h, t),
-      unlease: (k, h) => store.unlease(k, h),
-      takeSlot: (k, m, c, w) => store.takeSlot(k, m, c, w),
-      releaseSlot: (k, m) => store.releaseSlot(k, m),
-      recordState: (k, s, w) => store.recordState(k, s, w),
-      indexSet: (k, m, v) => store.indexSet(k, m, v),
-      indexDelete: (k, m) => store.indexDelete(k, m),
-      indexList: (k, l) => store.indexList(k, l),
-    };
+    });
     let lookups = 0;
     const cache = new ResolutionCache({ store: racy, ttlMs: 5_000 });
     const r = await cache.resolve(

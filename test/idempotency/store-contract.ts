@@ -207,6 +207,35 @@ export function describeStoreContract(name: string, make: () => Promise<Contract
         expect(await store.recordState(key, 'OK', SHORT)).toBe(0);
       });
 
+      it('keeps each key’s state changes apart', async () => {
+        const other = `${key}-other`;
+        expect(await store.recordState(key, 'ALERT', LONG)).toBe(0);
+        expect(await store.recordState(key, 'OK', LONG)).toBe(1);
+        // Another key's first sighting: neither the last state nor the changes of `key` count.
+        expect(await store.recordState(other, 'ALERT', LONG)).toBe(0);
+        expect(await store.recordState(key, 'OK', LONG)).toBe(1);
+      });
+
+      it('keeps an index: set (overwrites), delete, list up to a limit', async () => {
+        expect(await store.indexList(key, 10)).toEqual([]);
+        await store.indexSet(key, 'co-1', 'first');
+        await store.indexSet(key, 'co-2', 'second');
+        await store.indexSet(key, 'co-3', 'third');
+        await store.indexSet(key, 'co-1', 'again');
+        await store.indexDelete(key, 'co-3');
+        await store.indexDelete(key, 'missing');
+        await store.indexDelete(`${key}-none`, 'co-1');
+        const all = await store.indexList(key, 10);
+        expect([...all].sort((a, b) => a.member.localeCompare(b.member))).toEqual([
+          { member: 'co-1', value: 'again' },
+          { member: 'co-2', value: 'second' },
+        ]);
+        const one = await store.indexList(key, 1);
+        expect(one).toHaveLength(1);
+        expect(all).toContainEqual(one[0]);
+        expect(await store.indexList(`${key}-none`, 10)).toEqual([]);
+      });
+
       it('keeps a set: add (idempotent), list, remove, expire after the last addition', async () => {
         expect(await store.members(key)).toEqual([]);
         await Promise.all(['a', 'b', 'c', 'a'].map((m) => store.addMember(key, m, SHORT)));

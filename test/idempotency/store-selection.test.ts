@@ -9,7 +9,7 @@ import type { Store } from '../../lib/idempotency/store.js';
 import type { Lazy } from '../../lib/lazy.js';
 import { memoryLogger } from '../../lib/log.js';
 import { createRuntime } from '../../lib/runtime.js';
-import { TEST_REDIS_URL, uniquePrefix } from './redis-helper.js';
+import { dropPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from './redis-helper.js';
 
 const base = { SAE_REGION: 'cn-hangzhou', MNS_ENDPOINT: 'http://127.0.0.1:1' };
 
@@ -50,9 +50,20 @@ describe('choosing the store, budget and valves from configuration', () => {
       expect(await rt.store.claim('sae-rollback:co:selection', 1_000)).toMatchObject({
         status: 'in-progress',
       });
+      expect((await rt.budget.take('abort')).ok).toBe(true);
+      const redis = testRedis();
+      try {
+        expect(await redis.exists(`${prefix}sae-rollback:co:selection`)).toBe(1);
+        expect(await redis.zcard(`${prefix}sae-rollback:budget:sae`)).toBe(1);
+      } finally {
+        await dropPrefix(redis, prefix);
+        await redis.quit();
+      }
     } finally {
       await rt.store.close?.();
     }
+    // One connection for both, owned by the store: closing the store closes the budget's too.
+    await expect(rt.budget.take('abort')).rejects.toThrow(/closed/i);
   });
 
   it('names a bad Redis URL without printing it (it may hold a password)', () => {
