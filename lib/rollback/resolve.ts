@@ -9,6 +9,7 @@ import { type Ctx, type Decision, fresh } from './context.js';
 import { abortAttemptKey, failure } from './drafts.js';
 import type { OutcomeKind } from './outcome.js';
 import { duplicateOf } from './records.js';
+import { lookUpRunning } from './running.js';
 import type { RollbackRequest } from './types.js';
 
 export interface ResolveOptions {
@@ -29,11 +30,12 @@ export type Resolved = { decision: Decision } | { changeOrderId: string; bake?: 
 
 /**
  * The resolve step, for a request that names only the app: which change order it is about — the
- * running one (DescribeApplicationStatus, shared between deliveries by the resolution cache), or a
- * finished release inside the bake window — or a decision already (duplicate, nothing running, retry).
+ * executing one from one ListChangeOrders (then the act step needs no DescribeChangeOrder), else from
+ * DescribeApplicationStatus, either shared between deliveries by the resolution cache; or a finished
+ * release inside the bake window — or a decision already (duplicate, nothing running, retry).
  */
 export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx): Promise<Resolved> {
-  const { sae, call, finish } = x;
+  const { finish } = x;
   const appId = req.appId;
   if (!appId) {
     return {
@@ -55,24 +57,49 @@ export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx
     return { decision: duplicateOf(finish, handled, handledRecord, o.key(handled)) };
   let status: ApplicationStatus;
   try {
-    const lookup = () => call('DescribeApplicationStatus', () => sae.describeApplicationStatus(appId));
-    status = o.cache ? (await o.cache.resolve(appId, lookup, x.workUntil)).status : await lookup();
-  } catch (err) {
-    // A look-up that never happened (another delivery is at it, or no budget token in time) is
-    // answered "retry" and not published: in a storm it is most likely a duplicate, and its
-    // redelivery will say what happened.
-    if (err instanceof ResolutionBusyError) {
-      const outcome = finish({
-        outcome: 'failed-retryable',
-        summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
-        reason: err.message,
-      });
-      return { decision: { outcome, retry: true } };
+    const running = await lookUpRunning(o.cache, appId, x);
+    if ('order' in running.answer) {
+      // Only this delivery's own answer stands in for DescribeChangeOrder; a shared one may be stale.
+      if (running.fresh) x.known = running.answer.order;
+      return { changeOrderId: running.answer.order.changeOrderId };
     }
-    if (!(err instanceof SaeError)) throw err;
-    const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
-    return { decision: err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome) };
+    status = await lookUpStatus(o, appId, x);
+  } catch (err) {
+    return { decision: lookupFailure(err, appId, finish) };
   }
+  return fromStatus(o, appId, status, x);
+}
+
+async function lookUpStatus(o: ResolveOptions, appId: string, x: Ctx): Promise<ApplicationStatus> {
+  const lookup = () => x.call('DescribeApplicationStatus', () => x.sae.describeApplicationStatus(appId));
+  return o.cache ? (await o.cache.resolve(appId, lookup, x.workUntil)).status : lookup();
+}
+
+function lookupFailure(err: unknown, appId: string, finish: Ctx['finish']): Decision {
+  // A look-up that never happened (another delivery is at it, or no budget token in time) is
+  // answered "retry" and not published: in a storm it is most likely a duplicate, and its
+  // redelivery will say what happened.
+  if (err instanceof ResolutionBusyError) {
+    const outcome = finish({
+      outcome: 'failed-retryable',
+      summary: `Another delivery is still resolving the change order of app ${appId}; will retry.`,
+      reason: err.message,
+    });
+    return { outcome, retry: true };
+  }
+  if (!(err instanceof SaeError)) throw err;
+  const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
+  return err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome);
+}
+
+/** The rest of the resolution from DescribeApplicationStatus: the last change order, running or not. */
+async function fromStatus(
+  o: ResolveOptions,
+  appId: string,
+  status: ApplicationStatus,
+  x: Ctx,
+): Promise<Resolved> {
+  const { finish } = x;
   const changeOrderId = status.lastChangeOrderId;
   if (!changeOrderId) {
     const summary = `App ${appId} has no change order; nothing to roll back.`;
