@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ResolutionBusyError, type ResolutionCache } from '../idempotency/resolution-cache.js';
 import type { Store } from '../idempotency/store.js';
 import { cooldownKeyOf } from '../policy/valves.js';
@@ -20,10 +21,21 @@ export interface ResolveOptions {
   bake: BakeWindow;
   /** The store key of a change order's record (dry-run has its own). */
   key: (changeOrderId: string) => string;
+  /**
+   * Within an app's cool-down, at most one delivery naming the app per this long looks whether a new
+   * change order started since the one we handled (one DescribeApplicationStatus); default 30 s.
+   */
+  recheckMs?: number;
 }
 
 /** Outcomes that acted on the app (what the cool-down remembers). */
 const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
+const RECHECK_MS = 30_000;
+
+/** Held for `recheckMs` after a real look-up of the app's change order: the next is not due before. */
+export function lookedUpKey(appId: string): string {
+  return `sae-rollback:app:${appId}:looked-up`;
+}
 
 type Eligible = Extract<BakeVerdict, { eligible: true }>;
 export type Resolved = { decision: Decision } | { changeOrderId: string; bake?: Eligible };
@@ -49,25 +61,54 @@ export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx
     };
   }
   // Storm discipline: an app we rolled back within its cool-down is answered from the store — the
-  // change order we handled — with no SAE look-up, for the whole cool-down (the valve would refuse
-  // a second rollback anyway), so duplicates never spend the budget a new release needs.
+  // change order we handled — with no SAE look-up, so duplicates never spend the budget a new release
+  // needs; except that once per `recheckMs` one delivery looks whether the app runs a newer change
+  // order (a new release), which then takes the normal path: the valves decide, the outcome is published.
   const handled = o.cooldowns ? await o.store.getValue(cooldownKeyOf(appId)) : undefined;
   const handledRecord = handled ? await o.store.get(o.key(handled)) : undefined;
-  if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome))
-    return { decision: duplicateOf(finish, handled, handledRecord, o.key(handled)) };
-  let status: ApplicationStatus;
+  let status: ApplicationStatus | undefined;
+  if (handled && handledRecord && ACTED.has(handledRecord.outcome.outcome)) {
+    const since = await newerThan(o, appId, handled, x);
+    if (!since) return { decision: duplicateOf(finish, handled, handledRecord, o.key(handled)) };
+    status = since;
+  }
   try {
-    const running = await lookUpRunning(o.cache, appId, x);
-    if ('order' in running.answer) {
-      // Only this delivery's own answer stands in for DescribeChangeOrder; a shared one may be stale.
-      if (running.fresh) x.known = running.answer.order;
-      return { changeOrderId: running.answer.order.changeOrderId };
+    if (!status) {
+      const running = await lookUpRunning(o.cache, appId, x);
+      if (running.fresh) await o.store.lease(lookedUpKey(appId), 'look-up', o.recheckMs ?? RECHECK_MS);
+      if ('order' in running.answer) {
+        // Only this delivery's own answer stands in for DescribeChangeOrder; a shared one may be stale.
+        if (running.fresh) x.known = running.answer.order;
+        return { changeOrderId: running.answer.order.changeOrderId };
+      }
+      status = await lookUpStatus(o, appId, x);
     }
-    status = await lookUpStatus(o, appId, x);
   } catch (err) {
     return { decision: lookupFailure(err, appId, finish) };
   }
   return fromStatus(o, appId, status, x);
+}
+
+/**
+ * Within the cool-down: the app's status when a due look-up finds a change order other than the one we
+ * handled, else undefined (not due, another delivery is at it, the same one, or the look-up failed).
+ */
+async function newerThan(
+  o: ResolveOptions,
+  appId: string,
+  handled: string,
+  x: Ctx,
+): Promise<ApplicationStatus | undefined> {
+  if (!(await o.store.lease(lookedUpKey(appId), randomUUID(), o.recheckMs ?? RECHECK_MS))) return undefined;
+  let status: ApplicationStatus;
+  try {
+    status = await lookUpStatus(o, appId, x);
+  } catch (err) {
+    if (err instanceof SaeError || err instanceof ResolutionBusyError) return undefined;
+    throw err;
+  }
+  const current = status.lastChangeOrderId;
+  return current && current !== handled ? status : undefined;
 }
 
 async function lookUpStatus(o: ResolveOptions, appId: string, x: Ctx): Promise<ApplicationStatus> {

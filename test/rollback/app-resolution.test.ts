@@ -169,3 +169,61 @@ describe('what a ListChangeOrders page proves (runningOrderOf)', () => {
     expect(runningOrderOf(p, APP)).toMatchObject({ unclear: expect.any(String) });
   });
 });
+
+describe("within the app's cool-down after an abort (storm discipline vs a new release)", () => {
+  let s: GuardStack | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+
+  async function abortedApp(st: GuardStack) {
+    const appId = newAppId('cool');
+    st.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+    const first = st.sae.startChangeOrder({ appId, toVersion: 'v3' });
+    const res = await st.alarm(alertmanager(appId, st.clock.now()));
+    expect(res.outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: first }]);
+    return { appId, first };
+  }
+
+  it('a new release is not answered as the old duplicate: it takes the normal path, and the cool-down says so', async () => {
+    s = await startGuardStack(); // COOLDOWN_SECONDS: 15 min by default
+    const { appId, first } = await abortedApp(s);
+    s.clock.advance(2 * MIN); // past the resolution cache and the re-check interval, inside the cool-down
+    const second = s.sae.startChangeOrder({ appId, toVersion: 'v4' });
+    s.clock.advance(20_000);
+
+    const res = await s.alarm(alertmanager(appId, s.clock.now(), 'SAE 5xx again'));
+
+    expect(res.outcomes).toMatchObject([{ outcome: 'suppressed', changeOrderId: second }]);
+    expect(s.published().map((o) => [o.outcome, o.changeOrderId])).toEqual([
+      ['aborted', first],
+      ['suppressed', second],
+    ]);
+    expect(s.published()[1]).toMatchObject({
+      valve: 'cool-down',
+      reason: expect.stringMatching(/rolled back/),
+    });
+    expect(s.mutations()).toHaveLength(1); // the first abort only
+    expect(s.sae.getChangeOrder(second)?.status).toBe(1);
+  });
+
+  it('a duplicate costs no call for 30 s after the look-up, then one DescribeApplicationStatus per 30 s', async () => {
+    s = await startGuardStack();
+    const { appId, first } = await abortedApp(s);
+    s.sae.clearCalls();
+
+    s.clock.advance(11_000); // the 10 s resolution cache expired
+    const early = await s.alarm({ appId });
+    expect(early.outcomes).toMatchObject([{ outcome: 'duplicate', changeOrderId: first }]);
+    expect(s.sae.calls).toEqual([]);
+
+    s.clock.advance(20_000); // 31 s after the look-up: one delivery looks again
+    const answers = await Promise.all(Array.from({ length: 20 }, () => s?.alarm({ appId })));
+    expect(answers.flatMap((a) => a?.outcomes.map((o) => [o.outcome, o.changeOrderId]))).toEqual(
+      Array(20).fill(['duplicate', first]),
+    );
+    expect(s.sae.calls.map((c) => c.action)).toEqual(['DescribeApplicationStatus']);
+    expect(s.published().map((o) => o.outcome)).toEqual(['aborted']);
+  });
+});
