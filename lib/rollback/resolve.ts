@@ -9,6 +9,7 @@ import type { BakeWindow } from './bake-window.js';
 import { type Ctx, type Decision, fresh } from './context.js';
 import { abortAttemptKey, failure } from './drafts.js';
 import type { OutcomeKind } from './outcome.js';
+import { notePendingApp } from './pending.js';
 import { duplicateOf } from './records.js';
 import { lookUpRunning } from './running.js';
 import type { RollbackRequest } from './types.js';
@@ -84,7 +85,10 @@ export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx
       status = await lookUpStatus(o, appId, x);
     }
   } catch (err) {
-    return { decision: lookupFailure(err, appId, finish) };
+    const decision = lookupFailure(err, appId, finish);
+    // Starved before any claim: the journal keeps it for the sweep, should no redelivery come.
+    if (starved(err)) await notePendingApp(o.store, appId, req);
+    return { decision };
   }
   return fromStatus(o, appId, status, x);
 }
@@ -130,8 +134,10 @@ function lookupFailure(err: unknown, appId: string, finish: Ctx['finish']): Deci
   }
   if (!(err instanceof SaeError)) throw err;
   const outcome = finish(failure(err, `resolving the running change order of app ${appId}`));
-  return err.code === 'Budget.Exhausted' ? { outcome, retry: true } : fresh(outcome);
+  return starved(err) ? { outcome, retry: true } : fresh(outcome);
 }
+
+const starved = (err: unknown) => err instanceof SaeError && err.code === 'Budget.Exhausted';
 
 /** The rest of the resolution from DescribeApplicationStatus: the last change order, running or not. */
 async function fromStatus(
