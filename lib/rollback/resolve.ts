@@ -24,14 +24,13 @@ export interface ResolveOptions {
   key: (changeOrderId: string) => string;
   /**
    * Within an app's cool-down, at most one delivery naming the app per this long looks whether a new
-   * change order started since the one we handled (one DescribeApplicationStatus); default 30 s.
+   * change order started since the one we handled (one DescribeApplicationStatus).
    */
-  recheckMs?: number;
+  recheckMs: number;
 }
 
 /** Outcomes that acted on the app (what the cool-down remembers). */
 const ACTED: ReadonlySet<OutcomeKind> = new Set(['aborted', 'rolled-back-application', 'awaiting-approval']);
-const RECHECK_MS = 30_000;
 
 /** Held for `recheckMs` after a real look-up of the app's change order: the next is not due before. */
 export function lookedUpKey(appId: string): string {
@@ -76,7 +75,7 @@ export async function resolveApp(o: ResolveOptions, req: RollbackRequest, x: Ctx
   try {
     if (!status) {
       const running = await lookUpRunning(o.cache, appId, x);
-      if (running.fresh) await o.store.lease(lookedUpKey(appId), 'look-up', o.recheckMs ?? RECHECK_MS);
+      if (running.fresh) await o.store.lease(lookedUpKey(appId), 'look-up', o.recheckMs);
       if ('order' in running.answer) {
         // Only this delivery's own answer stands in for DescribeChangeOrder; a shared one may be stale.
         if (running.fresh) x.known = running.answer.order;
@@ -103,7 +102,7 @@ async function newerThan(
   handled: string,
   x: Ctx,
 ): Promise<ApplicationStatus | undefined> {
-  if (!(await o.store.lease(lookedUpKey(appId), randomUUID(), o.recheckMs ?? RECHECK_MS))) return undefined;
+  if (!(await o.store.lease(lookedUpKey(appId), randomUUID(), o.recheckMs))) return undefined;
   let status: ApplicationStatus;
   try {
     status = await lookUpStatus(o, appId, x);

@@ -226,4 +226,20 @@ describe("within the app's cool-down after an abort (storm discipline vs a new r
     expect(s.sae.calls.map((c) => c.action)).toEqual(['DescribeApplicationStatus']);
     expect(s.published().map((o) => o.outcome)).toEqual(['aborted']);
   });
+
+  it('COOLDOWN_RECHECK_SECONDS sets how long no delivery looks again', async () => {
+    s = await startGuardStack({ COOLDOWN_RECHECK_SECONDS: '120' });
+    const { appId, first } = await abortedApp(s);
+    s.sae.clearCalls();
+    s.clock.advance(90_000);
+    expect((await s.alarm({ appId })).outcomes).toMatchObject([
+      { outcome: 'duplicate', changeOrderId: first },
+    ]);
+    expect(s.sae.calls).toEqual([]);
+    s.clock.advance(31_000);
+    expect((await s.alarm({ appId })).outcomes).toMatchObject([
+      { outcome: 'duplicate', changeOrderId: first },
+    ]);
+    expect(s.sae.calls.map((c) => c.action)).toEqual(['DescribeApplicationStatus']);
+  });
 });
