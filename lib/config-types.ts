@@ -21,6 +21,7 @@ export interface Config {
     ttlMs: number;
     failureTtlMs: number;
     resolutionTtlMs: number;
+    cooldownRecheckMs: number;
     inProgressWaitMs: number;
   };
   redis: { url: string; keyPrefix: string; timeoutMs: number };

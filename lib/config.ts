@@ -57,6 +57,8 @@ const baseSchema = z.object({
   REDIS_TIMEOUT_MS: intFrom(2_000, 100, 30_000),
   /** How long an app → change-order resolution is shared between alarms (0 = never). */
   RESOLUTION_CACHE_SECONDS: intFrom(10, 0, 300),
+  /** Within an app's cool-down, how often one alarm naming it looks again for a newer change order. */
+  COOLDOWN_RECHECK_SECONDS: intFrom(30, 1, 3_600),
   /** How long a delivery that finds its change order in progress waits for the outcome before "retry". */
   IN_PROGRESS_WAIT_MS: intFrom(2_000, 0, 20_000),
   /** The SAE call budget: calls per window for the whole account (SAE allows 60 per minute). */
@@ -159,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ttlMs: e.IDEMPOTENCY_TTL_SECONDS * 1000,
       failureTtlMs: e.FAILURE_TTL_SECONDS * 1000,
       resolutionTtlMs: e.RESOLUTION_CACHE_SECONDS * 1000,
+      cooldownRecheckMs: e.COOLDOWN_RECHECK_SECONDS * 1000,
       inProgressWaitMs: e.IN_PROGRESS_WAIT_MS,
     },
     redis: { url: e.REDIS_URL, keyPrefix: withSeparator(e.REDIS_KEY_PREFIX), timeoutMs: e.REDIS_TIMEOUT_MS },

@@ -97,6 +97,7 @@ export function createRuntime(config: Config, o: RuntimeOverrides = {}): Runtime
     retentionMs: config.idempotency.ttlMs,
     failureRetentionMs: config.idempotency.failureTtlMs,
     resolutionTtlMs: config.idempotency.resolutionTtlMs,
+    cooldownRecheckMs: config.idempotency.cooldownRecheckMs,
     inProgressWaitMs: config.idempotency.inProgressWaitMs,
     budget,
     callPolicy: { maxAttempts: config.budget.maxAttempts },

@@ -1,6 +1,12 @@
 import type { Store } from '../idempotency/store.js';
 import type { Alarm } from '../rollback/outcome.js';
-import { clearPending, PENDING_INDEX, type PendingEntry, pendingSchema } from '../rollback/pending.js';
+import {
+  appMember,
+  clearPending,
+  PENDING_INDEX,
+  type PendingEntry,
+  pendingSchema,
+} from '../rollback/pending.js';
 import type { InvocationInfo, RollbackRequest } from '../rollback/types.js';
 import type { Dispatch, Orphan } from './types.js';
 
@@ -60,10 +66,12 @@ export async function sweepOrphans(o: SweepOptions): Promise<{ orphans: Orphan[]
       continue;
     }
     if (orphans.length >= perRun) break;
+    // An app-named request starved before it had a change order: driven by its app alone.
+    const byApp = entry.request.appId !== undefined && member === appMember(entry.request.appId);
     try {
       const { appId, alarm } = entry.request;
       const request: RollbackRequest = {
-        changeOrderId: member,
+        ...(byApp ? {} : { changeOrderId: member }),
         ...(appId ? { appId } : {}),
         alarm: alarm as Alarm,
         deliveryId: `orphan:${member}`,
@@ -71,6 +79,8 @@ export async function sweepOrphans(o: SweepOptions): Promise<{ orphans: Orphan[]
         receivedAt: entry.request.receivedAt,
       };
       const r = await o.dispatch(request, o.inv);
+      // A change order's entry goes with its stored outcome; an app's once the decision is final.
+      if (byApp && !r.retry) await clearPending(o.store, member);
       orphans.push({
         ...base,
         ...(r.outcome ? { outcome: r.outcome } : {}),

@@ -20,6 +20,21 @@ export interface Resolution {
   cached: boolean;
 }
 
+/** One kind of answer the cache shares: its name (part of the store key) and how to read it back. */
+export interface Shared<T> {
+  name: string;
+  parse(value: unknown): T | undefined;
+}
+
+/** DescribeApplicationStatus, shared by the alarm path, the bake window and the guard. */
+const STATUS: Shared<ApplicationStatus> = {
+  name: 'status',
+  parse: (v) => {
+    const r = cachedStatusSchema.safeParse(v);
+    return r.success ? (r.data as ApplicationStatus) : undefined;
+  },
+};
+
 export interface ResolutionCacheOptions {
   store: SharedState;
   /** How long an app's status is shared. Short: a new release must not hide behind an old answer. */
@@ -37,7 +52,8 @@ export class ResolutionBusyError extends Error {
 
 /**
  * The app → change-order resolution cache, shared through the store: many alarms for one app within
- * seconds cost one DescribeApplicationStatus. Concurrent misses coalesce too (single flight): in this
+ * seconds cost one look-up of each kind ({@link Shared}: DescribeApplicationStatus, the executing change
+ * order from ListChangeOrders). Concurrent misses coalesce too (single flight): in this
  * process on one promise, across processes on a short lease — one delivery looks up, the others wait
  * for its answer (and take over the look-up if it fails or its holder dies).
  */
@@ -47,7 +63,7 @@ export class ResolutionCache {
   readonly #clock: Clock;
   readonly #pollMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #inflight = new Map<string, Promise<Resolution>>();
+  readonly #inflight = new Map<string, Promise<{ value: unknown; cached: boolean }>>();
 
   constructor(opts: ResolutionCacheOptions) {
     this.#store = opts.store;
@@ -58,34 +74,51 @@ export class ResolutionCache {
   }
 
   /** The app's status: cached, or looked up once by `lookup` for everyone asking now. */
-  resolve(appId: string, lookup: () => Promise<ApplicationStatus>, deadline: number): Promise<Resolution> {
-    const running = this.#inflight.get(appId);
-    if (running) return running.then((r) => ({ ...r, cached: true }));
-    const p = this.#resolve(appId, lookup, deadline).finally(() => this.#inflight.delete(appId));
-    this.#inflight.set(appId, p);
-    return p;
-  }
-
-  async #resolve(
+  async resolve(
     appId: string,
     lookup: () => Promise<ApplicationStatus>,
     deadline: number,
   ): Promise<Resolution> {
-    const valueKey = `sae-rollback:app:${appId}:status`;
-    const lockKey = `sae-rollback:app:${appId}:resolving`;
+    const { value, cached } = await this.share(STATUS, appId, lookup, deadline);
+    return { status: value, cached };
+  }
+
+  /** Any answer about the app (`what` names it): cached, or looked up once for everyone asking now. */
+  share<T>(
+    what: Shared<T>,
+    appId: string,
+    lookup: () => Promise<T>,
+    deadline: number,
+  ): Promise<{ value: T; cached: boolean }> {
+    const key = `${what.name}:${appId}`;
+    const running = this.#inflight.get(key) as Promise<{ value: T; cached: boolean }> | undefined;
+    if (running) return running.then((r) => ({ ...r, cached: true }));
+    const p = this.#resolve(what, appId, lookup, deadline).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, p);
+    return p;
+  }
+
+  async #resolve<T>(
+    what: Shared<T>,
+    appId: string,
+    lookup: () => Promise<T>,
+    deadline: number,
+  ): Promise<{ value: T; cached: boolean }> {
+    const valueKey = `sae-rollback:app:${appId}:${what.name}`;
+    const lockKey = `sae-rollback:app:${appId}:resolving${what.name === 'status' ? '' : `:${what.name}`}`;
     const me = randomUUID();
     for (;;) {
-      const hit = this.#parse(await this.#store.getValue(valueKey));
-      if (hit) return { status: hit, cached: true };
+      const hit = this.#parse(what, await this.#store.getValue(valueKey));
+      if (hit !== undefined) return { value: hit, cached: true };
       const lockMs = Math.max(1_000, deadline - this.#clock.now());
       if (await this.#store.lease(lockKey, me, lockMs)) {
         try {
           // The previous holder may have stored the answer between our miss and our lease.
-          const late = this.#parse(await this.#store.getValue(valueKey));
-          if (late) return { status: late, cached: true };
-          const status = await lookup();
-          await this.#store.putValue(valueKey, JSON.stringify(status), this.#ttlMs);
-          return { status, cached: false };
+          const late = this.#parse(what, await this.#store.getValue(valueKey));
+          if (late !== undefined) return { value: late, cached: true };
+          const value = await lookup();
+          await this.#store.putValue(valueKey, JSON.stringify(value), this.#ttlMs);
+          return { value, cached: false };
         } finally {
           await this.#store.unlease(lockKey, me);
         }
@@ -97,11 +130,10 @@ export class ResolutionCache {
     }
   }
 
-  #parse(raw: string | undefined): ApplicationStatus | undefined {
+  #parse<T>(what: Shared<T>, raw: string | undefined): T | undefined {
     if (raw === undefined) return undefined;
     try {
-      const r = cachedStatusSchema.safeParse(JSON.parse(raw));
-      return r.success ? (r.data as ApplicationStatus) : undefined;
+      return what.parse(JSON.parse(raw));
     } catch {
       return undefined;
     }

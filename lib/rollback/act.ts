@@ -67,7 +67,7 @@ export class Act {
     let abortSent = false;
     let earlier = false;
     try {
-      const co = await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId));
+      const co = x.known ?? (await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId)));
       appName = co.appName;
       resolvedApp = co.appId;
       const base = {

@@ -4,7 +4,7 @@ import { withAppCallPolicy } from '../sae/app-retry.js';
 import type { SaeAppApi } from '../sae/app-types.js';
 import { SaeError } from '../sae/errors.js';
 import { type CallPolicyOptions, withCallPolicy } from '../sae/retry.js';
-import type { SaeApi, SaeResult } from '../sae/types.js';
+import type { ChangeOrder, SaeApi, SaeResult } from '../sae/types.js';
 import type { Draft } from './drafts.js';
 import type { Outcome, SaeTrace } from './outcome.js';
 import type { RollbackRequest } from './types.js';
@@ -18,6 +18,11 @@ export interface Ctx {
   finish: (d: Draft) => Outcome;
   trace: SaeTrace[];
   workUntil: number;
+  /**
+   * The resolved change order as this delivery's own ListChangeOrders just listed it (executing, of the
+   * request's app, with type and creation time): the act step decides from it without DescribeChangeOrder.
+   */
+  known?: ChangeOrder;
   /** The change order RollbackApplication started, to be remembered too (never aborted by us later). */
   started?: string;
   /**

@@ -28,6 +28,8 @@ export interface RollbackCoreOptions {
   callPolicy?: Pick<CallPolicyOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep' | 'random'>;
   /** How long an app → change-order resolution is shared between deliveries. 0 disables. Default 10 s. */
   resolutionTtlMs?: number;
+  /** Within an app's cool-down, how often one alarm naming the app looks for a newer change order. Default 30 s. */
+  cooldownRecheckMs?: number;
   /** Cool-down, global cap and flapping guard; none when unset. */
   valves?: Valves;
   /** Time kept free before the deadline (to publish and answer): no wait or retry runs into it. Default 2 s. */

@@ -103,6 +103,7 @@ export class RollbackCore {
       cache: this.#cache,
       bake: this.#bake,
       key: (id) => this.#key(id),
+      recheckMs: opts.cooldownRecheckMs ?? 30_000,
     };
     this.#claimOpts = {
       store: this.#store,

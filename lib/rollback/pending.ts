@@ -37,6 +37,27 @@ export async function notePending(
   await store.indexSet(PENDING_INDEX, changeOrderId, JSON.stringify(value)).catch(() => undefined);
 }
 
+/** The journal's member for an app-named request that never got as far as a change order. */
+export function appMember(appId: string): string {
+  return `app:${appId}`;
+}
+
+/**
+ * Records an app-named request whose look-up found no budget token (before any claim): answered
+ * "retry" and not published, so if the platform never delivers it again the sweep is what finishes
+ * it — due at once, as of its receipt. The sweep drops the entry once a decision is final.
+ */
+export async function notePendingApp(store: Store, appId: string, req: RollbackRequest): Promise<void> {
+  const { allowTypes: _operatorOnly, ...request } = req;
+  const value: PendingEntry = {
+    storeKey: `sae-rollback:app:${appId}:pending`,
+    claimedAt: req.receivedAt,
+    claimExpiresAt: req.receivedAt,
+    request,
+  };
+  await store.indexSet(PENDING_INDEX, appMember(appId), JSON.stringify(value)).catch(() => undefined);
+}
+
 /** The change order has a stored outcome: nothing is left to finish. */
 export async function clearPending(store: Store, changeOrderId: string): Promise<void> {
   await store.indexDelete(PENDING_INDEX, changeOrderId).catch(() => undefined);

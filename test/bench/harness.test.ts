@@ -22,7 +22,7 @@ describe('bench harness, small input', () => {
     const calls = r.rows.filter((row) => row.figure === '1');
     expect(calls.map((row) => [row.ours, row.baseline])).toEqual([
       [2, 1], // naming the change order: DescribeChangeOrder + Abort vs Abort
-      [3, 2], // naming the app: + DescribeApplicationStatus
+      [2, 2], // naming the app: ListChangeOrders (the executing one) + Abort vs Describe + Abort
       [0, 1], // duplicates naming the change order
       [0, 2], // duplicates naming the app, resolution cached
       [0, 2], // ... after the cache expired: the app's cool-down answers from the store

@@ -3,6 +3,7 @@ import {
   type ApplicationStatus,
   type ChangeOrder,
   type ChangeOrderPage,
+  type ListChangeOrdersQuery,
   type SaeApi,
   type SaeResult,
   TERMINAL_STATUSES,
@@ -19,8 +20,15 @@ export class FakeSae implements SaeApi {
   #n = 0;
 
   addChangeOrder(co: Partial<ChangeOrder> & { changeOrderId: string; appId: string }): void {
-    // A release by default, as the emulator seeds one: tests of other kinds name coTypeCode.
-    this.changeOrders.set(co.changeOrderId, { status: 1, subStatus: 0, coTypeCode: 'CoDeploy', ...co });
+    // A release by default, as the emulator seeds one: tests of other kinds name coTypeCode. Started
+    // long ago (SAE's UTC+8 wall time), so no alarm in a test predates it unless the test says so.
+    this.changeOrders.set(co.changeOrderId, {
+      status: 1,
+      subStatus: 0,
+      coTypeCode: 'CoDeploy',
+      createTime: '2026-01-01 08:00:00',
+      ...co,
+    });
   }
 
   failNext(action: string, code: string): void {
@@ -90,9 +98,22 @@ export class FakeSae implements SaeApi {
     };
   }
 
-  async listChangeOrders(): Promise<SaeResult<ChangeOrderPage>> {
-    const requestId = this.#begin('ListChangeOrders', '');
-    return { requestId, data: { currentPage: 1, pageSize: 10, totalSize: 0, changeOrders: [] } };
+  /** The app's change orders, newest first, filtered by `coStatus` as SAE does. */
+  async listChangeOrders(q: ListChangeOrdersQuery): Promise<SaeResult<ChangeOrderPage>> {
+    const requestId = this.#begin('ListChangeOrders', q.appId);
+    const pageSize = q.pageSize ?? 10;
+    const page = q.currentPage ?? 1;
+    const all = [...this.changeOrders.values()]
+      .filter((c) => c.appId === q.appId && (q.coStatus === undefined || c.status === q.coStatus))
+      .reverse();
+    const changeOrders = all.slice((page - 1) * pageSize, page * pageSize).map((c) => ({
+      changeOrderId: c.changeOrderId,
+      appId: c.appId,
+      status: c.status,
+      ...(c.coTypeCode ? { coTypeCode: c.coTypeCode } : {}),
+      ...(c.createTime ? { createTime: c.createTime } : {}),
+    }));
+    return { requestId, data: { currentPage: page, pageSize, totalSize: all.length, changeOrders } };
   }
 
   count(action: string): number {

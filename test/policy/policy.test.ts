@@ -196,10 +196,13 @@ describe('the rollback policy, end to end (alarm function → emulators → MNS)
     const [abort, rollback] = s.published();
     expect(abort).toMatchObject({ outcome: 'dry-run', dryRun: true, changeOrderId: co });
     expect(abort?.summary).toMatch(/would have aborted change order/);
-    expect(abort?.sae.map((c) => c.action)).toEqual(['DescribeApplicationStatus', 'DescribeChangeOrder']);
+    // Its one read: ListChangeOrders names the executing release (type, app, start) for the decision.
+    expect(abort?.sae.map((c) => c.action)).toEqual(['ListChangeOrders']);
     expect(rollback).toMatchObject({ outcome: 'dry-run', versions: { to: `${baked}-2` } });
     expect(rollback?.summary).toMatch(/would have rolled app .* back .* \(RollbackApplication\)/);
+    // Nothing executing (CoStatus=1 lists none): DescribeApplicationStatus finds the finished release.
     expect(rollback?.sae.map((c) => c.action)).toEqual([
+      'ListChangeOrders',
       'DescribeApplicationStatus',
       'ListChangeOrders',
       'ListChangeOrders',

@@ -50,6 +50,7 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
     });
     expect(msg?.summary).toMatch(/succeeded 10 min ago, inside the 30 min bake window/);
     expect(msg?.sae.map((c) => c.action)).toEqual([
+      'ListChangeOrders', // none executing (CoStatus=1): the fallback below finds the finished release
       'DescribeApplicationStatus',
       'ListChangeOrders', // the release's facts (cached for the guard and later alarms)
       'ListChangeOrders', // the history before it: the version that was live (bake-target.ts)
@@ -153,7 +154,8 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
     const { appId } = released(s, MIN);
     const res = await s.alarm({ appId });
     expect(res.outcomes[0]?.outcome).toBe('no-running-change-order');
-    expect(s.sae.calls.map((c) => c.action)).toEqual(['DescribeApplicationStatus']);
+    // The resolution's own two look-ups (none executing, then the last change order): no bake look-up.
+    expect(s.sae.calls.map((c) => c.action)).toEqual(['ListChangeOrders', 'DescribeApplicationStatus']);
   });
 
   it('does not roll back a change that installed no new version (a restart)', async () => {

@@ -37,12 +37,13 @@ describe('RollbackCore at scale: coalescing, valves, budget', () => {
     sae.addChangeOrder({ changeOrderId: 'co-1', appId: APP, appName: 'checkout', status: 1 });
   });
 
-  it('resolves 1,000 concurrent alarms for one app with one DescribeApplicationStatus and one abort', async () => {
+  it('resolves 1,000 concurrent alarms for one app with one ListChangeOrders and one abort', async () => {
     const core = makeCore();
     const decisions = await Promise.all(
       Array.from({ length: 1_000 }, () => core.decide(req({ appId: APP }))),
     );
-    expect(sae.count('DescribeApplicationStatus')).toBe(1);
+    expect(sae.count('ListChangeOrders')).toBe(1);
+    expect(sae.count('DescribeApplicationStatus')).toBe(0);
     expect(sae.count('AbortAndRollbackChangeOrder')).toBe(1);
     const kinds = decisions.map((d) => d.outcome.outcome);
     expect(kinds.filter((k) => k === 'aborted')).toHaveLength(1);
@@ -53,10 +54,12 @@ describe('RollbackCore at scale: coalescing, valves, budget', () => {
     const core = makeCore({ resolutionTtlMs: 5_000 });
     await core.decide(req({ appId: APP }));
     expect((await core.decide(req({ appId: APP }))).outcome.outcome).toBe('duplicate');
-    expect(sae.count('DescribeApplicationStatus')).toBe(1);
+    expect(sae.count('ListChangeOrders')).toBe(1);
     clock.advance(5_001);
     expect((await core.decide(req({ appId: APP }))).outcome.outcome).toBe('duplicate');
-    expect(sae.count('DescribeApplicationStatus')).toBe(2);
+    // Nothing executes any more (CoStatus=1 lists none): the status says co-1 was the last, handled.
+    expect(sae.count('ListChangeOrders')).toBe(2);
+    expect(sae.count('DescribeApplicationStatus')).toBe(1);
     expect(sae.count('AbortAndRollbackChangeOrder')).toBe(1);
   });
 

@@ -43,11 +43,8 @@ describe('RollbackCore', () => {
     const d = await core.decide(req({ appId: APP }));
     expect(d.outcome.outcome).toBe('aborted');
     expect(d.outcome.changeOrderId).toBe(CO);
-    expect(sae.calls.map((c) => c.action)).toEqual([
-      'DescribeApplicationStatus',
-      'DescribeChangeOrder',
-      'AbortAndRollbackChangeOrder',
-    ]);
+    // One ListChangeOrders (CoStatus=1) says which change order runs, its app, type and start.
+    expect(sae.calls.map((c) => c.action)).toEqual(['ListChangeOrders', 'AbortAndRollbackChangeOrder']);
   });
 
   it('answers a duplicate by change order ID from the store with zero SAE calls', async () => {

@@ -8,7 +8,7 @@ describe('storm discipline over a minute (issue 13, point 4)', () => {
     s = undefined;
   });
 
-  it('1,000 alarms for 10 apps already rolled back cost no look-up; a new bad release at 22 s is aborted at once', async () => {
+  it('1,000 alarms for 10 apps already rolled back cost one look-up per app per 30 s; a new bad release at 22 s is aborted at once', async () => {
     s = await startGuardStack({
       SAE_CALLS_PER_WINDOW: '40',
       SAE_ABORT_RESERVE: '5',
@@ -45,13 +45,19 @@ describe('storm discipline over a minute (issue 13, point 4)', () => {
     expect(answers.filter((a) => a.startsWith('old:')).every((a) => a === 'old:duplicate')).toBe(true);
     expect(answers).toContain('new:aborted');
     expect(answers.filter((a) => a.startsWith('new:'))).toEqual(['new:aborted']);
-    const calls = s.sae.calls.slice(before).map((c) => c.action);
-    // Only the new release cost SAE calls: its look-up, its describe, its abort.
-    expect(calls).toEqual([
-      'DescribeApplicationStatus',
-      'DescribeChangeOrder',
-      'AbortAndRollbackChangeOrder',
+    const calls = s.sae.calls.slice(before);
+    // The new release: its look-up (ListChangeOrders, the executing one) and its abort.
+    expect(
+      calls.filter((c) => c.query.AppId === fresh?.appId || c.query.ChangeOrderId === fresh?.co),
+    ).toEqual([
+      expect.objectContaining({ action: 'ListChangeOrders' }),
+      expect.objectContaining({ action: 'AbortAndRollbackChangeOrder' }),
     ]);
+    // The rolled-back apps, answered from the store: at most one look-up each per 30 s (a new release
+    // of theirs would show there), 60 s of storm → at most two DescribeApplicationStatus per app.
+    const old = calls.filter((c) => c.query.AppId !== fresh?.appId && c.query.ChangeOrderId !== fresh?.co);
+    expect(old.every((c) => c.action === 'DescribeApplicationStatus')).toBe(true);
+    for (const a of apps) expect(old.filter((c) => c.query.AppId === a.appId).length).toBeLessThanOrEqual(2);
     const published = s.published().slice(publishedBefore);
     expect(published.map((o) => o.outcome)).toEqual(['aborted']);
     expect(published.some((o) => o.outcome === 'failed-retryable')).toBe(false);

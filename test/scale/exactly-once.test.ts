@@ -141,8 +141,9 @@ describe('exactly once across 4 OS processes sharing Redis', () => {
     expect(kinds.filter((k) => k === 'aborted')).toHaveLength(1);
     expect(kinds.every((k) => ['aborted', 'in-progress', 'duplicate/aborted'].includes(k))).toBe(true);
     expect(results.every((r) => r.changeOrderId === co)).toBe(true);
-    // Coalesced: one look-up of the app for all 200 alarms, across processes.
-    expect(sae.callsTo('DescribeApplicationStatus')).toHaveLength(1);
+    // Coalesced: one look-up of the app for all 200 alarms, across processes (the executing one).
+    expect(sae.callsTo('ListChangeOrders')).toHaveLength(1);
+    expect(sae.callsTo('DescribeApplicationStatus')).toHaveLength(0);
     expect(sae.getChangeOrder(co)?.status).toBe(6);
     expect(
       mns
@@ -272,8 +273,10 @@ describe('exactly once across 4 OS processes sharing Redis', () => {
         WINDOW_MS,
       ),
     ).toBeLessThanOrEqual(CALLS);
-    // And the storm needed only one look-up per app, one describe per change order.
-    expect(sae.callsTo('DescribeApplicationStatus')).toHaveLength(10);
-    expect(sae.callsTo('DescribeChangeOrder')).toHaveLength(10);
+    // And the storm needed only one look-up per app (ListChangeOrders: the executing one, its type and
+    // start). A delivery that takes over a change order whose first holder found no budget token for
+    // the abort decides from the shared answer, so it describes the change order first (it may be stale).
+    expect(sae.callsTo('ListChangeOrders')).toHaveLength(10);
+    expect(sae.callsTo('DescribeApplicationStatus')).toHaveLength(0);
   }, 90_000);
 });

@@ -66,9 +66,7 @@ describe('least authority', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as ActionLogEntry);
-    expect(entries).toContainEqual(
-      expect.objectContaining({ action: 'DescribeApplicationStatus', sdk: true }),
-    );
+    expect(entries).toContainEqual(expect.objectContaining({ action: 'ListChangeOrders', sdk: true }));
     expect(entries).toContainEqual(expect.objectContaining({ action: 'DeleteApplication', sdk: false }));
     // This process's share of the whole-suite check the globalSetup's teardown makes.
     expect(entries.filter((e) => e.sdk && !ALLOWED_SAE_ACTIONS.has(e.action))).toEqual([]);
