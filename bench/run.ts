@@ -28,6 +28,7 @@ BENCH_OUT_DIR. Knobs (environment variables):
   BENCH_PARALLEL_APPS    distinct apps in the parallel batch (default ${DEFAULTS.parallel.apps})
   BENCH_SAE_LATENCY_MS   SAE emulator latency in the parallel batch (default ${DEFAULTS.parallel.latencyMs})
   BENCH_OUT_DIR          where results and pictures go (default bench/out)
+  BENCH_CHILD_NODE_FLAGS node flags for the batch children, e.g. --cpu-prof --cpu-prof-dir=DIR (default none)
   BENCH_SKIP_BUILD=1     use dist/ as it is (default: npm run build first)
 `;
 

@@ -9,7 +9,12 @@ import { commaSeparated } from './env-list.js';
  */
 export function wholeNumber(def: number, min: number, max: number) {
   const error = `must be a whole number from ${min} to ${max} (default ${def} when unset)`;
-  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(def);
+  // One `.check(…)` with three checks rather than `.int().min().max()`: each chained call clones the
+  // schema, and config builds ~40 of these at every cold start (half the construction time, measured).
+  return z.coerce
+    .number({ error })
+    .check(z.int({ error }), z.gte(min, { error }), z.lte(max, { error }))
+    .default(def);
 }
 
 /** `prod` → `prod:` (keys read `prod:sae-rollback:…`, not `prodsae-rollback:…`); one ending in a separator stays. */

@@ -31,3 +31,15 @@ export function lazyPort<T extends object>(load: () => Promise<T>, sync: Partial
     },
   });
 }
+
+/**
+ * `build()` on the first call, the same value after. For zod schemas on paths a cold start may never
+ * take: constructing a classic zod schema costs tens of µs per node, paid at module load otherwise.
+ */
+export function once<T>(build: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: build() };
+    return made.value;
+  };
+}

@@ -36,9 +36,13 @@ function maskText(text: string): string {
  */
 export function maskSecrets<T>(value: T): T {
   if (secrets.size === 0) return value;
-  return JSON.parse(JSON.stringify(value), (_k, v: unknown) =>
-    typeof v === 'string' ? maskText(v) : v,
-  ) as T;
+  const json = JSON.stringify(value);
+  // The reviver runs for every node of every outcome; most hold no secret, and a secret in a string
+  // shows in its JSON text as its JSON-escaped form, so those are copied without it.
+  let found = false;
+  for (const s of secrets) if (json.includes(JSON.stringify(s).slice(1, -1))) found = true;
+  if (!found) return JSON.parse(json) as T;
+  return JSON.parse(json, (_k, v: unknown) => (typeof v === 'string' ? maskText(v) : v)) as T;
 }
 
 /** Deep-copies `value` with secret-looking fields and registered secret values masked. */

@@ -47,7 +47,9 @@ async function runChild(bundle: Bundle, batches: Buffer[], env: Record<string, s
       return file;
     });
     const out = join(dir, 'out.json');
-    const child = spawn(process.execPath, [CHILD], {
+    // BENCH_CHILD_NODE_FLAGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the function's instance.
+    const flags = (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...flags, CHILD], {
       env: {
         PATH: process.env.PATH ?? '',
         ...env,

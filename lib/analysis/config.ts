@@ -7,65 +7,75 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { once } from '../lazy.js';
 import { PLACEHOLDERS, placeholdersIn } from './placeholders.js';
 
-const duration = z
-  .union([z.number().positive(), z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s, 1m or 500ms')])
-  .transform((v) => {
-    if (typeof v === 'number') return v * 1000;
-    const m = /^(\d+)(ms|s|m|h)$/.exec(v) as RegExpExecArray;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    return Number(m[1]) * unit;
+// Built on first use (lib/lazy.ts `once`): a cold start without ANALYSIS_CONFIG — every alarm's, most
+// consumers' — never constructs these ~40 zod schemas.
+function buildAnalysisFileSchema() {
+  const duration = z
+    .union([
+      z.number().positive(),
+      z.string().regex(/^\d+(ms|s|m|h)$/, 'a duration such as 30s, 1m or 500ms'),
+    ])
+    .transform((v) => {
+      if (typeof v === 'number') return v * 1000;
+      const m = /^(\d+)(ms|s|m|h)$/.exec(v) as RegExpExecArray;
+      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+      return Number(m[1]) * unit;
+    });
+
+  /** `{ op, value }`: the measured value compared with a threshold. */
+  const condition = z.strictObject({
+    op: z.enum(['>', '>=', '<', '<=']),
+    value: z.number(),
   });
 
-/** `{ op, value }`: the measured value compared with a threshold. */
-const condition = z.strictObject({
-  op: z.enum(['>', '>=', '<', '<=']),
-  value: z.number(),
-});
-export type Condition = z.infer<typeof condition>;
+  const queryShape = z.strictObject({
+    /** Names the query in outcomes and reports. */
+    name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)'),
+    /** PromQL with {{appId}} {{appName}} {{namespaceId}} {{version}} placeholders; one number comes back. */
+    query: z
+      .string()
+      .min(1)
+      .refine((q) => placeholdersIn(q).every((p) => (PLACEHOLDERS as readonly string[]).includes(p)), {
+        message: `an unknown placeholder; the known ones are ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')}`,
+      }),
+    /** A measurement meeting it is a failure. */
+    failure: condition,
+    /** A measurement meeting it is a success (it resets the failure count); between the two: inconclusive. */
+    success: condition.optional(),
+    /** Consecutive failed measurements before the release is stopped. */
+    failureLimit: z.int().min(1).max(100).default(3),
+    /** At most one measurement per interval per app and release. */
+    interval: duration.default(60_000),
+    /** What no data or an error counts as: inconclusive (default, never an abort) or a failure. */
+    onNoData: z.enum(['inconclusive', 'failure']).default('inconclusive'),
+    /**
+     * Compare the new version with the previous one: `query` is run for each ({{version}} is filled
+     * in), and the measured value is new ÷ previous, which `failure` / `success` then judge.
+     */
+    compareWithPrevious: z.boolean().default(false),
+  });
 
-const queryShape = z.strictObject({
-  /** Names the query in outcomes and reports. */
-  name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)'),
-  /** PromQL with {{appId}} {{appName}} {{namespaceId}} {{version}} placeholders; one number comes back. */
-  query: z
-    .string()
-    .min(1)
-    .refine((q) => placeholdersIn(q).every((p) => (PLACEHOLDERS as readonly string[]).includes(p)), {
-      message: `an unknown placeholder; the known ones are ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')}`,
+  return z.strictObject({
+    prometheus: z.strictObject({
+      /** Base URL; `/api/v1/query` is appended. */
+      url: z.url({ protocol: /^https?$/ }),
+      /** Bearer token, or `env:NAME` to read it from the environment. */
+      bearerToken: z.string().min(1).optional(),
+      basicAuth: z.strictObject({ username: z.string(), password: z.string() }).optional(),
+      timeout: duration.default(3_000),
     }),
-  /** A measurement meeting it is a failure. */
-  failure: condition,
-  /** A measurement meeting it is a success (it resets the failure count); between the two: inconclusive. */
-  success: condition.optional(),
-  /** Consecutive failed measurements before the release is stopped. */
-  failureLimit: z.int().min(1).max(100).default(3),
-  /** At most one measurement per interval per app and release. */
-  interval: duration.default(60_000),
-  /** What no data or an error counts as: inconclusive (default, never an abort) or a failure. */
-  onNoData: z.enum(['inconclusive', 'failure']).default('inconclusive'),
-  /**
-   * Compare the new version with the previous one: `query` is run for each ({{version}} is filled
-   * in), and the measured value is new ÷ previous, which `failure` / `success` then judge.
-   */
-  compareWithPrevious: z.boolean().default(false),
-});
-
-export const analysisFileSchema = z.strictObject({
-  prometheus: z.strictObject({
-    /** Base URL; `/api/v1/query` is appended. */
-    url: z.url({ protocol: /^https?$/ }),
-    /** Bearer token, or `env:NAME` to read it from the environment. */
-    bearerToken: z.string().min(1).optional(),
-    basicAuth: z.strictObject({ username: z.string(), password: z.string() }).optional(),
-    timeout: duration.default(3_000),
-  }),
-  /** Queries one guard run may send in all (every app); the rest wait for the next run. */
-  maxQueriesPerRun: z.int().min(1).max(1_000).default(30),
-  queries: z.array(queryShape).min(1),
-});
-export type AnalysisFile = z.infer<typeof analysisFileSchema>;
+    /** Queries one guard run may send in all (every app); the rest wait for the next run. */
+    maxQueriesPerRun: z.int().min(1).max(1_000).default(30),
+    queries: z.array(queryShape).min(1),
+  });
+}
+export const analysisFileSchema = once(buildAnalysisFileSchema);
+export type AnalysisFile = z.output<ReturnType<typeof buildAnalysisFileSchema>>;
+/** `{ op, value }`: the measured value compared with a threshold. */
+export type Condition = AnalysisQuery['failure'];
 export type AnalysisQuery = AnalysisFile['queries'][number];
 
 /** The file is missing, unreadable, not YAML/JSON, or does not match the schema. */
@@ -111,7 +121,7 @@ export function parseAnalysisFile(text: string, file: string, env: NodeJS.Proces
       line,
     );
   }
-  const r = analysisFileSchema.safeParse(doc.toJS());
+  const r = analysisFileSchema().safeParse(doc.toJS());
   if (!r.success) {
     const issue = r.error.issues[0] as z.core.$ZodIssue;
     const where = issue.path.join('.') || '(top level)';

@@ -15,6 +15,8 @@ export class MemoryBudget implements Budget {
   readonly #clock: Clock;
   // Stryker disable next-line ArrayDeclaration: equivalent — take() filters out anything not a recent time first.
   #spent: number[] = [];
+  /** Every token was spent at or after the one before it (the clock never went back). */
+  #inOrder = true;
 
   constructor(opts: { limits?: Partial<BudgetLimits>; clock?: Clock } = {}) {
     this.#limits = { ...DEFAULT_BUDGET, ...opts.limits };
@@ -24,9 +26,28 @@ export class MemoryBudget implements Budget {
   async take(kind: CallKind): Promise<TakeResult> {
     const now = this.#clock.now();
     const since = now - holdMs(this.#limits);
-    this.#spent = this.#spent.filter((at) => at > since);
+    this.#dropUntil(since);
     const r = decide(this.#spent, now, this.#limits, kind);
-    if (r.ok) this.#spent.push(now);
+    if (r.ok) {
+      const last = this.#spent[this.#spent.length - 1];
+      if (last !== undefined && now < last) this.#inOrder = false;
+      this.#spent.push(now);
+    }
     return r;
+  }
+
+  /**
+   * Forgets the tokens spent at or before `since`. Spent in clock order (the usual case), they are a
+   * prefix: dropping it costs what expired, not a pass over every token of the window — with a lifted
+   * budget a warm instance holds thousands. A clock that went back falls back to a full filter.
+   */
+  #dropUntil(since: number): void {
+    if (!this.#inOrder) {
+      this.#spent = this.#spent.filter((at) => at > since);
+      return;
+    }
+    let expired = 0;
+    while (expired < this.#spent.length && (this.#spent[expired] as number) <= since) expired++;
+    if (expired > 0) this.#spent.splice(0, expired);
   }
 }
