@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { z } from 'zod';
 import { type Clock, systemClock } from '../../lib/clock.js';
 import { closeServer, listenLocal, readBody, sendJson, sendText } from '../http.js';
-import { type BaseFault, baseFaultSchemas, FaultQueue, Sleeps, withoutUndefined } from '../notify-faults.js';
+import { type BaseFault, baseFaultSchemas, FaultQueue, Sleeps, withoutUndefined } from '../kit/faults.js';
 import { type DingTalkMessageBody, type DingTalkRobot, verifySend } from './verify.js';
 
 export { type DingTalkReply, type DingTalkRobot, dingTalkReplies, MAX_TIMESTAMP_SKEW_MS } from './verify.js';

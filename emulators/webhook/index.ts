@@ -21,7 +21,7 @@ import {
 } from '../../lib/notify/webhook.js';
 import { type Outcome, outcomeSchema } from '../../lib/rollback/outcome.js';
 import { closeServer, headerValue, listenLocal, readBody, sendJson, sendText } from '../http.js';
-import { type BaseFault, baseFaultSchemas, FaultQueue, Sleeps, withoutUndefined } from '../notify-faults.js';
+import { type BaseFault, baseFaultSchemas, FaultQueue, Sleeps, withoutUndefined } from '../kit/faults.js';
 
 /** Options for {@link startWebhookEmulator}. */
 export interface WebhookEmulatorOptions {
