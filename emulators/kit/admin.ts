@@ -39,7 +39,8 @@ export function parseInput<S extends z.ZodType<object>>(
 /** The routes every emulator with a fault queue has: requests, faults (arm, clear) and reset. */
 export function commonAdminRoutes<F>(emu: {
   requests(): unknown;
-  faultSchema: z.ZodType<F>;
+  /** Parses an admin fault body; its output is taken as an `F` once `undefined` keys are dropped. */
+  faultSchema: z.ZodType<object>;
   injectFault(fault: F): void;
   clearFaults(): void;
   reset(): void;
@@ -47,7 +48,7 @@ export function commonAdminRoutes<F>(emu: {
   return {
     'GET /__admin/requests': () => [200, emu.requests()],
     'POST /__admin/faults': (input) => {
-      emu.injectFault(withoutUndefined(emu.faultSchema.parse(input.json()) as object) as F);
+      emu.injectFault(withoutUndefined(emu.faultSchema.parse(input.json())) as F);
       return CREATED;
     },
     'DELETE /__admin/faults': () => {
