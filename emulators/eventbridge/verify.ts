@@ -148,7 +148,7 @@ export function verifyRequest(req: SignedRequest): VerifyResult {
 }
 
 /** METHOD, Content-MD5, Content-Type, Date, the x-acs-* headers, then the path with its sorted raw query. */
-function stringToSign(method: string, headers: IncomingHttpHeaders, url: URL): string {
+export function stringToSign(method: string, headers: IncomingHttpHeaders, url: URL): string {
   const acs = Object.keys(headers)
     .filter((name) => name.startsWith('x-acs-'))
     .sort()
