@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Clock } from '../kit/clock.js';
 import { type BaseFault, baseFaultSchemas } from '../kit/faults.js';
+import type { EmulatorControls } from '../kit/types.js';
 import type { CloudEvent } from './cloudevent.js';
 import { type EventPattern, eventPatternSchema } from './pattern.js';
 import type { RocketMqSink } from './rocketmq-sink.js';
@@ -66,21 +67,14 @@ export interface EventBridgeEmulatorOptions {
   accountId?: string;
 }
 
-export interface EventBridgeEmulator {
-  /** Origin, e.g. `http://127.0.0.1:40123`: the client's endpoint. */
-  readonly url: string;
+/** `reset()` also forgets nonces and sink messages. */
+export interface EventBridgeEmulator
+  extends EmulatorControls<EmulatorCredential, EventBridgeRequest, EventBridgeFault> {
   readonly sink: RocketMqSink;
-  close(): Promise<void>;
-  addCredential(credential: EmulatorCredential): void;
   createBus(name: string): void;
   putRule(rule: Rule): void;
   /** Accepted events, oldest first, optionally of one bus. */
   events(bus?: string): StoredEvent[];
-  readonly requests: readonly EventBridgeRequest[];
-  injectFault(fault: EventBridgeFault): void;
-  clearFaults(): void;
-  /** Forgets events, requests, faults, nonces and sink messages; restores the buses, rules and credentials. */
-  reset(): void;
 }
 
 /** Events per request the emulator takes. */

@@ -10,6 +10,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ReceivedRequest } from '../kit/types.js';
 
 /** A credential the emulator accepts. */
 export interface EmulatorCredential {
@@ -39,14 +40,7 @@ export type VerifyResult =
   | { ok: true; accessKeyId: string; action: EventBridgeAction; batch: boolean }
   | { ok: false; error: ApiError; accessKeyId?: string; signatureValid: boolean };
 
-export interface SignedRequest {
-  method: string;
-  /** Path plus query, as received. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  nowMs: number;
-  credentials: ReadonlyMap<string, EmulatorCredential>;
+export interface SignedRequest extends ReceivedRequest<EmulatorCredential> {
   /** `accessKeyId\nnonce` → epoch ms until which it counts as used; pruned and extended here. */
   nonces: Map<string, number>;
 }

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ReceivedRequest } from '../kit/types.js';
 import { type MnsApiError, mnsErrors } from './responses.js';
 import { mnsBodyDigest, mnsHmac, mnsRequestStringToSign } from './signature.js';
 import { parseXmlDocument, type XmlElement, XmlSyntaxError } from './xml-reader.js';
@@ -18,14 +19,7 @@ export interface EmulatorCredential {
 }
 
 /** Everything verification needs from one HTTP request. */
-export interface PublishRequest {
-  method: string;
-  /** Path plus query, exactly as received. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  nowMs: number;
-  credentials: ReadonlyMap<string, EmulatorCredential>;
+export interface PublishRequest extends ReceivedRequest<EmulatorCredential> {
   topics: ReadonlySet<string>;
 }
 
