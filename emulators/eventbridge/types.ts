@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Clock } from '../kit/clock.js';
 import { type BaseFault, baseFaultSchemas } from '../kit/faults.js';
-import type { EmulatorControls } from '../kit/types.js';
+import type { EmulatorControls, SignedCall } from '../kit/types.js';
 import type { CloudEvent } from './cloudevent.js';
 import { type EventPattern, eventPatternSchema } from './pattern.js';
 import type { RocketMqSink } from './rocketmq-sink.js';
@@ -45,15 +45,8 @@ export interface StoredEvent {
 }
 
 /** Every non-admin request. `status` 0: dropped by an injected reset. */
-export interface EventBridgeRequest {
-  method: string;
-  path: string;
-  status: number;
-  code?: string;
-  accessKeyId?: string;
-  signatureValid: boolean;
+export interface EventBridgeRequest extends SignedCall<EventBridgeFault['kind']> {
   events: number;
-  fault?: EventBridgeFault['kind'];
 }
 
 export interface EventBridgeEmulatorOptions {

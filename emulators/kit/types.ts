@@ -26,3 +26,16 @@ export interface EmulatorControls<C, R, F> {
   /** Forgets what was received and armed; restores what was given at start. */
   reset(): void;
 }
+
+/** One entry of a signed API's call log. `status` is 0 when an injected reset dropped the connection. */
+export interface SignedCall<FaultKind extends string> {
+  method: string;
+  path: string;
+  status: number;
+  code?: string;
+  accessKeyId?: string;
+  /** True only if the signature was checked and matched. */
+  signatureValid: boolean;
+  /** Set when an injected fault decided (or delayed) the outcome. */
+  fault?: FaultKind;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Clock } from '../kit/clock.js';
-import type { EmulatorControls } from '../kit/types.js';
+import type { EmulatorControls, SignedCall } from '../kit/types.js';
 import type { EmulatorCredential } from './verify.js';
 
 /** Options for {@link startMnsEmulator}. */
@@ -28,17 +28,7 @@ export interface MnsEmulatorMessage {
 }
 
 /** Every non-admin request, accepted or not. `status` is 0 when an injected reset dropped the connection. */
-export interface MnsEmulatorRequest {
-  method: string;
-  path: string;
-  status: number;
-  code?: string;
-  accessKeyId?: string;
-  /** True only if the signature was checked and matched. */
-  signatureValid: boolean;
-  /** Set when an injected fault decided the outcome. */
-  fault?: MnsFault['kind'];
-}
+export type MnsEmulatorRequest = SignedCall<MnsFault['kind']>;
 
 /**
  * A failure to inject. Faults apply in the order injected, before any verification, to non-admin requests;
