@@ -10,10 +10,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { sendJson, sendText } from '../http.js';
-import { CREATED, commonAdminRoutes, parseInput } from '../kit/admin.js';
+import { CREATED, deskAdminRoutes, parseInput } from '../kit/admin.js';
 import { CallLog } from '../kit/call-log.js';
 import { type Clock, systemClock } from '../kit/clock.js';
-import { type BaseFault, baseFaultSchemas, FaultDesk } from '../kit/faults.js';
+import { type BaseFault, baseFaultSchemas, FaultDesk, receiverControls } from '../kit/faults.js';
 import { startEmulatorServer } from '../kit/server.js';
 import { type DingTalkMessageBody, type DingTalkRobot, verifySend } from './verify.js';
 
@@ -179,13 +179,7 @@ export async function startDingTalkEmulator(opts: DingTalkEmulatorOptions = {}):
         addRobot(parseInput(robotSchema, input));
         return CREATED;
       },
-      ...commonAdminRoutes<DingTalkFault>({
-        requests: () => requests.list(),
-        faultSchema,
-        injectFault: (f) => desk.queue.add(f),
-        clearFaults: () => desk.queue.clear(),
-        reset,
-      }),
+      ...deskAdminRoutes(desk, requests, faultSchema, reset),
     },
     handle: handleSend,
     // readBody refused an oversized body, or the socket broke mid-reply.
@@ -193,20 +187,12 @@ export async function startDingTalkEmulator(opts: DingTalkEmulatorOptions = {}):
   });
   const url = server.url;
 
-  return {
+  return Object.assign(receiverControls(desk, requests), {
     url,
     sendUrl: `${url}/robot/send`,
     close: () => server.close(),
     addRobot,
     messages,
-    get sleeping() {
-      return desk.sleeps.size;
-    },
-    get requests() {
-      return requests.list();
-    },
-    injectFault: (fault) => desk.queue.add(fault),
-    clearFaults: () => desk.queue.clear(),
     reset,
-  };
+  });
 }

@@ -3,7 +3,7 @@
  * emulator. A body that does not parse (JSON or zod) answers 400 with the reason; an unknown route 404.
  */
 import type { z } from 'zod';
-import { withoutUndefined } from './faults.js';
+import { type FaultDesk, withoutUndefined } from './faults.js';
 
 /** What a route gets: the query, and the JSON body (`{}` when empty), parsed on demand. */
 export interface AdminInput {
@@ -60,4 +60,20 @@ export function commonAdminRoutes<F>(emu: {
       return DONE;
     },
   };
+}
+
+/** {@link commonAdminRoutes} for a receiver built on a FaultDesk and a call log. */
+export function deskAdminRoutes<F extends { kind: string; times?: number }>(
+  desk: FaultDesk<F>,
+  requests: { list(): unknown },
+  faultSchema: z.ZodType<object>,
+  reset: () => void,
+): AdminRoutes {
+  return commonAdminRoutes<F>({
+    requests: () => requests.list(),
+    faultSchema,
+    injectFault: (f) => desk.queue.add(f),
+    clearFaults: () => desk.queue.clear(),
+    reset,
+  });
 }

@@ -135,3 +135,21 @@ export class FaultDesk<F extends { kind: string; times?: number }> {
     return undefined;
   }
 }
+
+/** The test-facing controls of a receiver built on a {@link FaultDesk} and a call log (getters stay live). */
+export function receiverControls<F extends { kind: string; times?: number }, R extends object>(
+  desk: FaultDesk<F>,
+  requests: { list(): R[] },
+) {
+  return {
+    /** Requests currently held by a latency fault. */
+    get sleeping(): number {
+      return desk.sleeps.size;
+    },
+    get requests(): R[] {
+      return requests.list();
+    },
+    injectFault: (fault: F): void => desk.queue.add(fault),
+    clearFaults: (): void => desk.queue.clear(),
+  };
+}

@@ -14,10 +14,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { outcomeSchema } from '../../lib/rollback/outcome.js';
 import { headerValue, sendJson, sendText } from '../http.js';
-import { CREATED, commonAdminRoutes, parseInput } from '../kit/admin.js';
+import { CREATED, deskAdminRoutes, parseInput } from '../kit/admin.js';
 import { CallLog } from '../kit/call-log.js';
 import { systemClock } from '../kit/clock.js';
-import { type BaseFault, baseFaultSchemas, FaultDesk } from '../kit/faults.js';
+import { type BaseFault, baseFaultSchemas, FaultDesk, receiverControls } from '../kit/faults.js';
 import { startEmulatorServer } from '../kit/server.js';
 import type {
   WebhookDelivery,
@@ -123,31 +123,17 @@ export async function startWebhookEmulator(opts: WebhookEmulatorOptions): Promis
         secrets.push(parseInput(z.object({ secret: z.string().min(1) }), input).secret);
         return CREATED;
       },
-      ...commonAdminRoutes<BaseFault>({
-        requests: () => requests.list(),
-        faultSchema,
-        injectFault: (f) => desk.queue.add(f),
-        clearFaults: () => desk.queue.clear(),
-        reset,
-      }),
+      ...deskAdminRoutes(desk, requests, faultSchema, reset),
     },
     handle,
     onFailure: (_req, res) => sendJson(res, 413, { error: 'request too large' }),
   });
 
-  return {
+  return Object.assign(receiverControls(desk, requests), {
     url: server.url,
     close: () => server.close(),
-    addSecret: (secret) => void secrets.push(secret),
+    addSecret: (secret: string) => void secrets.push(secret),
     deliveries: () => structuredClone(stored),
-    get sleeping() {
-      return desk.sleeps.size;
-    },
-    get requests() {
-      return requests.list();
-    },
-    injectFault: (fault) => desk.queue.add(fault),
-    clearFaults: () => desk.queue.clear(),
     reset,
-  };
+  });
 }
