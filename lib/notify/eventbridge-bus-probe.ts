@@ -11,15 +11,13 @@ import {
   eventBridgeSignature,
   eventBridgeStringToSign,
 } from './eventbridge-signature.js';
+import type { TopicProbe } from './mns-topic-probe.js';
 
 export const GET_EVENT_BUS_PATH = '/openapi/getEventBus';
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
-export type BusProbe =
-  | { kind: 'exists'; arn?: string }
-  | { kind: 'missing' }
-  | { kind: 'forbidden'; code: string }
-  | { kind: 'error'; detail: string };
+/** What the MNS topic probe answers, and for an existing bus its ARN when EventBridge gave one. */
+export type BusProbe = TopicProbe | { kind: 'exists'; arn: string };
 
 export async function probeEventBus(opts: {
   endpoint: string;
