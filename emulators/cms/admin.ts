@@ -1,7 +1,9 @@
 /** `/__admin/` over HTTP for the CMS emulator: JSON in/out, unauthenticated (127.0.0.1 only). */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { readBody, sendJson } from '../http.js';
+import { popCommonRoute } from '../kit/pop-admin.js';
 import { credentialSchema, faultSchema } from '../sae/admin-schemas.js';
 import { CmsStateError } from './state.js';
 import { ALERT_LEVELS, ALERT_STATES, type CmsEmulator } from './types.js';
@@ -47,32 +49,16 @@ async function route(
   url: URL,
 ): Promise<[number, unknown]> {
   const key = `${req.method ?? 'GET'} ${path}`;
+  const common = await popCommonRoute(emu, key, url, {
+    fault: () => parse(req, faultSchema),
+    credential: () => parse(req, credentialSchema),
+  });
+  if (common) return common;
   switch (key) {
     case 'GET state':
       return [200, emu.snapshot()];
     case 'POST rules':
       return [201, emu.seedRule(await parse(req, seedRuleSchema))];
-    case 'GET calls': {
-      const action = url.searchParams.get('action');
-      return [200, { calls: action ? emu.callsTo(action) : emu.calls }];
-    }
-    case 'DELETE calls':
-      emu.clearCalls();
-      return [204, undefined];
-    case 'POST faults':
-      emu.injectFault(await parse(req, faultSchema));
-      return [201, { faults: emu.snapshot().faults }];
-    case 'DELETE faults':
-      emu.clearFaults();
-      return [204, undefined];
-    case 'POST reset':
-      emu.reset();
-      return [204, undefined];
-    case 'POST credentials': {
-      const credential = await parse(req, credentialSchema);
-      emu.addCredential(credential);
-      return [201, { accessKeyId: credential.accessKeyId }];
-    }
   }
   // POST rules/<id>/alert-state {alertState}, POST rules/<id>/enable-state {enabled}
   const m = /^rules\/([^/]+)\/(alert-state|enable-state)$/.exec(path);

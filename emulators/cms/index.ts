@@ -4,9 +4,8 @@
  * in-memory alert rules whose AlertState tests set, with the SAE emulator's faults and call log.
  * Production endpoint: `metrics.<region>.aliyuncs.com`.
  */
-import { createServer } from 'node:http';
-import { type Clock, systemClock } from '../../lib/clock.js';
-import { closeServer, listenLocal } from '../http.js';
+import { type Clock, systemClock } from '../kit/clock.js';
+import { startSplitServer } from '../kit/split-server.js';
 import { FaultQueue } from '../sae/faults.js';
 import { Acs3Gate } from '../sae/gate.js';
 import { CMS_ADMIN_PREFIX, serveCmsAdmin } from './admin.js';
@@ -63,29 +62,22 @@ export async function startCmsEmulator(opts: StartCmsEmulatorOptions = {}): Prom
     faults,
     record: (c: CallRecord) => void calls.push(c),
   };
-  const server = createServer((req, res) => {
-    const handled = req.url?.startsWith(CMS_ADMIN_PREFIX)
-      ? serveCmsAdmin(emulator, req, res)
-      : serveCmsApi(deps, req, res);
-    handled.catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end();
-      process.emitWarning(`cms emulator: ${err instanceof Error ? err.message : String(err)}`);
-    });
+  const server = await startSplitServer({
+    name: 'cms',
+    port: opts.port,
+    adminPrefix: CMS_ADMIN_PREFIX,
+    admin: (req, res) => serveCmsAdmin(emulator, req, res),
+    api: (req, res) => serveCmsApi(deps, req, res),
   });
-  const port = await listenLocal(server, opts.port ?? 0);
-  let closed: Promise<void> | undefined;
 
   const emulator: CmsEmulator = {
-    url: `http://127.0.0.1:${port}`,
-    endpoint: `127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    endpoint: server.endpoint,
+    port: server.port,
     get calls() {
       return calls;
     },
-    close() {
-      closed ??= closeServer(server);
-      return closed;
-    },
+    close: () => server.close(),
     addCredential,
     seedRule: (input) => state.seedRule(input),
     setAlertState: (ruleId, alertState) => state.setAlertState(ruleId, alertState),

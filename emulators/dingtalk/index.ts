@@ -7,11 +7,14 @@
  * GET /__admin/requests, POST /__admin/robots {accessToken, secret?, keywords?}, POST /__admin/faults <fault>,
  * DELETE /__admin/faults, POST /__admin/reset.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { type Clock, systemClock } from '../../lib/clock.js';
-import { closeServer, listenLocal, readBody, sendJson, sendText } from '../http.js';
-import { type BaseFault, baseFaultSchemas, FaultQueue, Sleeps, withoutUndefined } from '../notify-faults.js';
+import { sendJson, sendText } from '../http.js';
+import { CREATED, deskAdminRoutes, parseInput } from '../kit/admin.js';
+import { CallLog } from '../kit/call-log.js';
+import { type Clock, systemClock } from '../kit/clock.js';
+import { type BaseFault, baseFaultSchemas, FaultDesk, receiverControls } from '../kit/faults.js';
+import { startEmulatorServer } from '../kit/server.js';
 import { type DingTalkMessageBody, type DingTalkRobot, verifySend } from './verify.js';
 
 export { type DingTalkReply, type DingTalkRobot, dingTalkReplies, MAX_TIMESTAMP_SKEW_MS } from './verify.js';
@@ -90,21 +93,17 @@ export async function startDingTalkEmulator(opts: DingTalkEmulatorOptions = {}):
   const clock = opts.clock ?? systemClock;
   const initialRobots = (opts.robots ?? []).map((r) => structuredClone(r));
   const robots = new Map<string, DingTalkRobot>();
-  const faults = new FaultQueue<DingTalkFault>();
-  const sleeps = new Sleeps();
+  const desk = new FaultDesk<DingTalkFault>();
+  const requests = new CallLog<DingTalkEmulatorRequest>();
   let stored: DingTalkEmulatorMessage[] = [];
-  let requests: DingTalkEmulatorRequest[] = [];
 
   const addRobot = (robot: DingTalkRobot): void => {
     robots.set(robot.accessToken, structuredClone(robot));
   };
-  let generation = 0;
   const reset = (): void => {
-    generation += 1;
-    sleeps.cancelAll();
+    desk.reset();
     stored = [];
-    requests = [];
-    faults.clear();
+    requests.clear();
     robots.clear();
     for (const r of initialRobots) addRobot(r);
   };
@@ -116,16 +115,8 @@ export async function startDingTalkEmulator(opts: DingTalkEmulatorOptions = {}):
     const record = (r: Omit<DingTalkEmulatorRequest, 'method' | 'path'>): void => {
       requests.push({ method, path: url.pathname, ...r });
     };
-    const plan = faults.take();
-    if (plan.latencyMs > 0) {
-      const before = generation;
-      await sleeps.sleep(plan.latencyMs);
-      // A reset while this request slept belongs to the next test: do not let it leak into its state.
-      if (generation !== before) {
-        req.socket.destroy();
-        return;
-      }
-    }
+    const plan = await desk.plan(req.socket);
+    if (plan === undefined) return;
     const fault = plan.failure;
     const faultTag = plan.latencyMs > 0 ? { fault: 'latency' as const } : {};
     if (fault?.kind === 'reset') {
@@ -179,70 +170,29 @@ export async function startDingTalkEmulator(opts: DingTalkEmulatorOptions = {}):
   const messages = (accessToken?: string): DingTalkEmulatorMessage[] =>
     stored.filter((m) => accessToken === undefined || m.accessToken === accessToken).map((m) => ({ ...m }));
 
-  const routeAdmin = (method: string, url: URL, body: Buffer): [number, unknown] => {
-    const input = (): unknown => (body.length === 0 ? {} : JSON.parse(body.toString('utf8')));
-    switch (`${method} ${url.pathname}`) {
-      case 'GET /__admin/messages':
-        return [200, messages(url.searchParams.get('token') ?? undefined)];
-      case 'GET /__admin/requests':
-        return [200, requests];
-      case 'POST /__admin/robots':
-        addRobot(withoutUndefined(robotSchema.parse(input())));
-        return [201, { ok: true }];
-      case 'POST /__admin/faults':
-        faults.add(withoutUndefined(faultSchema.parse(input())) as DingTalkFault);
-        return [201, { ok: true }];
-      case 'DELETE /__admin/faults':
-        faults.clear();
-        return [200, { ok: true }];
-      case 'POST /__admin/reset':
-        reset();
-        return [200, { ok: true }];
-      default:
-        return [404, { error: `no admin route ${method} ${url.pathname}` }];
-    }
-  };
-
-  const server = createServer((req, res) => {
-    readBody(req)
-      .then(async (body) => {
-        if ((req.url ?? '').startsWith('/__admin/')) {
-          let answer: [number, unknown];
-          try {
-            answer = routeAdmin(req.method ?? '', new URL(req.url ?? '/', 'http://emulator'), body);
-          } catch (e) {
-            answer = [400, { error: e instanceof Error ? e.message : String(e) }];
-          }
-          sendJson(res, ...answer);
-          return;
-        }
-        await handleSend(req, res, body);
-      })
-      .catch(() => {
-        // readBody refused an oversized body, or the socket broke mid-reply.
-        if (!res.headersSent) sendJson(res, 413, { errcode: 413, errmsg: 'request too large' });
-      });
+  const server = await startEmulatorServer({
+    port: opts.port,
+    sleeps: desk.sleeps,
+    admin: {
+      'GET /__admin/messages': ({ url }) => [200, messages(url.searchParams.get('token') ?? undefined)],
+      'POST /__admin/robots': (input) => {
+        addRobot(parseInput(robotSchema, input));
+        return CREATED;
+      },
+      ...deskAdminRoutes(desk, requests, faultSchema, reset),
+    },
+    handle: handleSend,
+    // readBody refused an oversized body, or the socket broke mid-reply.
+    onFailure: (_req, res) => sendJson(res, 413, { errcode: 413, errmsg: 'request too large' }),
   });
-  const port = await listenLocal(server, opts.port ?? 0);
-  const url = `http://127.0.0.1:${port}`;
+  const url = server.url;
 
-  return {
+  return Object.assign(receiverControls(desk, requests), {
     url,
     sendUrl: `${url}/robot/send`,
-    async close() {
-      sleeps.cancelAll();
-      await closeServer(server);
-    },
+    close: () => server.close(),
     addRobot,
     messages,
-    get sleeping() {
-      return sleeps.size;
-    },
-    get requests() {
-      return requests.map((r) => ({ ...r }));
-    },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
     reset,
-  };
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * Request verification for the emulated PutEvents, in the order a gateway would apply it: route, Authorization
- * shape, Date, access key, signature, clock skew, STS token, nonce replay, Content-MD5, content type.
+ * Request verification for the emulated `/openapi/*` calls (PutEvents, GetEventBus), in the order a gateway
+ * would apply it: route, Authorization shape, Date, access key, signature, clock skew, STS token, nonce replay,
+ * Content-MD5, content type, then the key's permission for the action (`AccessDenied`).
  *
  * The string-to-sign is rebuilt here from the request as received, independently of the client's signer
  * (lib/notify/eventbridge-signature.ts), so a mistake in one cannot hide in the other; both are checked against
@@ -9,6 +10,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ReceivedRequest } from '../kit/types.js';
 
 /** A credential the emulator accepts. */
 export interface EmulatorCredential {
@@ -16,7 +18,16 @@ export interface EmulatorCredential {
   accessKeySecret: string;
   /** When set, requests signed with this key must carry it in `x-acs-security-token` (signed). */
   securityToken?: string;
+  /** Actions this key is not allowed (answered 403 `AccessDenied` once the request is otherwise valid). */
+  denied?: EventBridgeAction[];
 }
+
+/** The `/openapi/*` routes the emulator serves, by path. */
+export const EVENTBRIDGE_ROUTES = {
+  '/openapi/putEvents': 'PutEvents',
+  '/openapi/getEventBus': 'GetEventBus',
+} as const;
+export type EventBridgeAction = (typeof EVENTBRIDGE_ROUTES)[keyof typeof EVENTBRIDGE_ROUTES];
 
 /** A refusal: HTTP status, error code and a message safe to echo (it never contains a secret). */
 export interface ApiError {
@@ -26,39 +37,32 @@ export interface ApiError {
 }
 
 export type VerifyResult =
-  | { ok: true; accessKeyId: string; batch: boolean }
+  | { ok: true; accessKeyId: string; action: EventBridgeAction; batch: boolean }
   | { ok: false; error: ApiError; accessKeyId?: string; signatureValid: boolean };
 
-export interface PutEventsRequest {
-  method: string;
-  /** Path plus query, as received. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  nowMs: number;
-  credentials: ReadonlyMap<string, EmulatorCredential>;
+export interface SignedRequest extends ReceivedRequest<EmulatorCredential> {
   /** `accessKeyId\nnonce` → epoch ms until which it counts as used; pruned and extended here. */
   nonces: Map<string, number>;
 }
 
 /** Requests whose Date is further than this from the emulator's clock are refused, and nonces live this long. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
-export const PUT_EVENTS_ROUTE = '/openapi/putEvents';
 /** `acs:<id>:<sig>` (what the SDKs send) or `acs <id>:<sig>` (what the docs show). */
 const AUTHORIZATION = /^acs[: ]([^:\s]+):([A-Za-z0-9+/]+={0,2})$/;
 
 const err = (status: number, code: string, message: string): ApiError => ({ status, code, message });
 
-/** Verifies a PutEvents request. Never throws. */
-export function verifyPutEvents(req: PutEventsRequest): VerifyResult {
+/** Verifies a request to one of {@link EVENTBRIDGE_ROUTES}. Never throws. */
+export function verifyRequest(req: SignedRequest): VerifyResult {
   const reject = (error: ApiError, accessKeyId?: string, signatureValid = false): VerifyResult =>
     accessKeyId === undefined
       ? { ok: false, error, signatureValid }
       : { ok: false, error, accessKeyId, signatureValid };
 
   const url = new URL(req.url, 'http://emulator');
-  if (url.pathname !== PUT_EVENTS_ROUTE) return reject(err(404, 'ApiNotFound', `No API at ${url.pathname}.`));
-  if (req.method !== 'POST') return reject(err(405, 'MethodNotAllowed', 'PutEvents takes POST.'));
+  const action = (EVENTBRIDGE_ROUTES as Record<string, EventBridgeAction>)[url.pathname];
+  if (action === undefined) return reject(err(404, 'ApiNotFound', `No API at ${url.pathname}.`));
+  if (req.method !== 'POST') return reject(err(405, 'MethodNotAllowed', `${action} takes POST.`));
 
   const authorization = header(req.headers, 'authorization');
   const auth = authorization === undefined ? null : AUTHORIZATION.exec(authorization);
@@ -119,16 +123,26 @@ export function verifyPutEvents(req: PutEventsRequest): VerifyResult {
 
   const contentType = (header(req.headers, 'content-type') ?? '').toLowerCase();
   const batch = /^application\/cloudevents-batch\+json\s*(;|$)/.test(contentType);
-  if (!batch && !/^application\/cloudevents\+json\s*(;|$)/.test(contentType)) {
+  const typeOk =
+    action === 'PutEvents'
+      ? batch || /^application\/cloudevents\+json\s*(;|$)/.test(contentType)
+      : /^application\/json\s*(;|$)/.test(contentType);
+  if (!typeOk) {
     const message =
-      'Content-Type must be application/cloudevents-batch+json (or application/cloudevents+json).';
+      action === 'PutEvents'
+        ? 'Content-Type must be application/cloudevents-batch+json (or application/cloudevents+json).'
+        : 'Content-Type must be application/json.';
     return reject(err(415, 'UnsupportedMediaType', message), accessKeyId, true);
   }
-  return { ok: true, accessKeyId, batch };
+  if (credential.denied?.includes(action)) {
+    const message = 'The OwnerId that your Access Key Id associated to is forbidden for this operation.';
+    return reject(err(403, 'AccessDenied', message), accessKeyId, true);
+  }
+  return { ok: true, accessKeyId, action, batch };
 }
 
 /** METHOD, Content-MD5, Content-Type, Date, the x-acs-* headers, then the path with its sorted raw query. */
-function stringToSign(method: string, headers: IncomingHttpHeaders, url: URL): string {
+export function stringToSign(method: string, headers: IncomingHttpHeaders, url: URL): string {
   const acs = Object.keys(headers)
     .filter((name) => name.startsWith('x-acs-'))
     .sort()

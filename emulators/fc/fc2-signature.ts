@@ -26,9 +26,16 @@ export function fc2StringToSign(input: {
   method: string;
   path: string;
   headers: Readonly<Record<string, string>>;
+  /** Signed only on `/proxy/` paths (not served here): `key=value` lines, sorted, after the path. */
+  queries?: Readonly<Record<string, string | readonly string[]>>;
 }): string {
   const h = input.headers;
-  return `${input.method.toUpperCase()}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n${h.date ?? ''}\n${canonicalFcHeaders(h)}${input.path}`;
+  const base = `${input.method.toUpperCase()}\n${h['content-md5'] ?? ''}\n${h['content-type'] ?? ''}\n${h.date ?? ''}\n${canonicalFcHeaders(h)}${input.path}`;
+  if (input.queries === undefined) return base;
+  const lines = Object.entries(input.queries).flatMap(([k, v]) =>
+    (typeof v === 'string' ? [v] : v).map((one) => `${k}=${one}`),
+  );
+  return `${base}\n${lines.sort().join('\n')}`;
 }
 
 export function fc2Signature(secret: string, stringToSign: string): string {

@@ -1,7 +1,7 @@
 /** The MNS emulator's `/__admin/` routes (JSON in/out), over its in-process methods. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http.js';
-import { withoutUndefined } from '../notify-faults.js';
+import { withoutUndefined } from '../kit/faults.js';
 import { credentialSchema, faultSchema, type MnsEmulator, type MnsFault, topicSchema } from './types.js';
 
 export type AdminPort = Pick<

@@ -3,9 +3,8 @@
  * thing at a time. For tests that must prove the emulator rejects what real MNS rejects; production code uses
  * `MnsTopicClient`.
  */
-import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { mnsSignature, mnsStringToSign } from '../../lib/notify/mns-signature.js';
+import { mnsBodyDigest, mnsHmac, mnsRequestStringToSign } from './signature.js';
 
 /** What to send. Everything not overridden mirrors `@alicloud/mns` 1.2.0 (`x-mns-date`, `text/xml`, Content-MD5). */
 export interface RawPublishOptions {
@@ -49,22 +48,12 @@ export function rawPublish(opts: RawPublishOptions): Promise<RawPublishResponse>
   if (date !== null && opts.mnsDate !== false) headers['x-mns-date'] = date;
   const version = opts.version === undefined ? '2015-06-06' : opts.version;
   if (version !== null) headers['x-mns-version'] = version;
-  const md5 =
-    opts.contentMd5 === undefined
-      ? Buffer.from(createHash('md5').update(payload).digest('hex'), 'utf8').toString('base64')
-      : opts.contentMd5;
+  const md5 = opts.contentMd5 === undefined ? mnsBodyDigest(payload) : opts.contentMd5;
   if (md5 !== null) headers['content-md5'] = md5;
 
-  const signature = mnsSignature(
-    mnsStringToSign({
-      method: 'POST',
-      contentMd5: md5 ?? '',
-      contentType: headers['content-type'],
-      date: date ?? '',
-      headers,
-      resource,
-    }),
+  const signature = mnsHmac(
     opts.credentials.accessKeySecret,
+    mnsRequestStringToSign('POST', headers, resource),
   );
   headers.authorization = `MNS ${opts.credentials.accessKeyId}:${opts.tamperSignature ? opts.tamperSignature(signature) : signature}`;
   const token = opts.securityToken === undefined ? opts.credentials.securityToken : opts.securityToken;

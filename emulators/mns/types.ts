@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Clock } from '../../lib/clock.js';
+import type { Clock } from '../kit/clock.js';
+import type { EmulatorControls, SignedCall } from '../kit/types.js';
 import type { EmulatorCredential } from './verify.js';
 
 /** Options for {@link startMnsEmulator}. */
@@ -27,17 +28,7 @@ export interface MnsEmulatorMessage {
 }
 
 /** Every non-admin request, accepted or not. `status` is 0 when an injected reset dropped the connection. */
-export interface MnsEmulatorRequest {
-  method: string;
-  path: string;
-  status: number;
-  code?: string;
-  accessKeyId?: string;
-  /** True only if the signature was checked and matched. */
-  signatureValid: boolean;
-  /** Set when an injected fault decided the outcome. */
-  fault?: MnsFault['kind'];
-}
+export type MnsEmulatorRequest = SignedCall<MnsFault['kind']>;
 
 /**
  * A failure to inject. Faults apply in the order injected, before any verification, to non-admin requests;
@@ -50,20 +41,10 @@ export type MnsFault =
   | { kind: 'latency'; ms: number; times?: number };
 
 /** A running emulator. */
-export interface MnsEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:40123`; pass it as the client's endpoint. */
-  readonly url: string;
-  close(): Promise<void>;
-  addCredential(credential: EmulatorCredential): void;
+export interface MnsEmulator extends EmulatorControls<EmulatorCredential, MnsEmulatorRequest, MnsFault> {
   createTopic(name: string): void;
   /** Stored messages, oldest first, optionally for one topic. */
   messages(topic?: string): MnsEmulatorMessage[];
-  /** Snapshot of every non-admin request seen so far. */
-  readonly requests: readonly MnsEmulatorRequest[];
-  injectFault(fault: MnsFault): void;
-  clearFaults(): void;
-  /** Forgets messages, requests and faults, and restores the topics and credentials given at start. */
-  reset(): void;
 }
 
 export const TOPIC_NAME = /^[A-Za-z][A-Za-z0-9-]{0,254}$/;

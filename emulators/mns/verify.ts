@@ -1,12 +1,13 @@
 /**
  * Request verification for the emulated PublishMessage, in the order a gateway would apply it:
  * route, auth header shape, version, date shape, access key, signature, clock skew, STS token, Content-MD5,
- * topic, document. Parsing is the emulator's own; only the HMAC comes from the shared signer.
+ * topic, document. Parsing and signing are the emulator's own (./signature.ts), independent of the product's.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { mnsSignature, mnsStringToSign } from '../../lib/notify/mns-signature.js';
+import type { ReceivedRequest } from '../kit/types.js';
 import { type MnsApiError, mnsErrors } from './responses.js';
+import { mnsBodyDigest, mnsHmac, mnsRequestStringToSign } from './signature.js';
 import { parseXmlDocument, type XmlElement, XmlSyntaxError } from './xml-reader.js';
 
 /** A credential the emulator accepts. */
@@ -18,14 +19,7 @@ export interface EmulatorCredential {
 }
 
 /** Everything verification needs from one HTTP request. */
-export interface PublishRequest {
-  method: string;
-  /** Path plus query, exactly as received. */
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  nowMs: number;
-  credentials: ReadonlyMap<string, EmulatorCredential>;
+export interface PublishRequest extends ReceivedRequest<EmulatorCredential> {
   topics: ReadonlySet<string>;
 }
 
@@ -87,16 +81,9 @@ export function verifyPublish(req: PublishRequest): AcceptedPublish | RejectedPu
   const credential = req.credentials.get(accessKeyId);
   if (credential === undefined) return reject(mnsErrors.invalidAccessKeyId(), accessKeyId);
 
-  const expected = mnsSignature(
-    mnsStringToSign({
-      method: req.method,
-      contentMd5: header(req.headers, 'content-md5'),
-      contentType: header(req.headers, 'content-type'),
-      date,
-      headers: req.headers,
-      resource: req.url,
-    }),
+  const expected = mnsHmac(
     credential.accessKeySecret,
+    mnsRequestStringToSign(req.method, req.headers, req.url),
   );
   if (!safeEqual(expected, providedSignature)) return reject(mnsErrors.signatureMismatch(), accessKeyId);
 
@@ -112,8 +99,7 @@ export function verifyPublish(req: PublishRequest): AcceptedPublish | RejectedPu
 
   const contentMd5 = header(req.headers, 'content-md5');
   if (contentMd5 !== undefined) {
-    const hex = createHash('md5').update(req.body).digest('hex');
-    if (contentMd5 !== Buffer.from(hex, 'utf8').toString('base64')) {
+    if (contentMd5 !== mnsBodyDigest(req.body)) {
       return reject(mnsErrors.invalidDigest(), accessKeyId, true);
     }
   }

@@ -2,9 +2,11 @@
  * `/__admin/` over HTTP: JSON in/out, unauthenticated (the server only listens on 127.0.0.1), a thin
  * layer over the in-process methods so another process (`sae-rollback dev`) can drive the emulator.
  */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { readBody, sendJson } from '../http.js';
+import { popCommonRoute } from '../kit/pop-admin.js';
 import {
   abortProgressSchema,
   autoScaleOutSchema,
@@ -56,6 +58,11 @@ async function route(
 ): Promise<[number, unknown]> {
   const method = req.method ?? 'GET';
   const key = `${method} ${path}`;
+  const common = await popCommonRoute(emu, key, url, {
+    fault: () => parseBody(req, faultSchema),
+    credential: () => parseBody(req, credentialSchema),
+  });
+  if (common) return common;
   switch (key) {
     case 'GET state':
       return [200, emu.snapshot()];
@@ -86,27 +93,6 @@ async function route(
     case 'POST change-orders': {
       const changeOrderId = emu.startChangeOrder(await parseBody(req, startChangeOrderSchema));
       return [201, { changeOrderId, changeOrder: emu.getChangeOrder(changeOrderId) }];
-    }
-    case 'GET calls': {
-      const action = url.searchParams.get('action');
-      return [200, { calls: action ? emu.callsTo(action) : emu.calls }];
-    }
-    case 'DELETE calls':
-      emu.clearCalls();
-      return [204, undefined];
-    case 'POST faults':
-      emu.injectFault(await parseBody(req, faultSchema));
-      return [201, { faults: emu.snapshot().faults }];
-    case 'DELETE faults':
-      emu.clearFaults();
-      return [204, undefined];
-    case 'POST reset':
-      emu.reset();
-      return [204, undefined];
-    case 'POST credentials': {
-      const credential = await parseBody(req, credentialSchema);
-      emu.addCredential(credential);
-      return [201, { accessKeyId: credential.accessKeyId }];
     }
   }
   // POST change-orders/<id>/status, POST change-orders/<id>/finish

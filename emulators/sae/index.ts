@@ -4,9 +4,8 @@
  * ListChangeOrders, ListApplications, ListAppVersions and RollbackApplication over an in-memory state
  * machine, with fault injection and an admin surface.
  */
-import { createServer } from 'node:http';
-import { type Clock, systemClock } from '../../lib/clock.js';
-import { closeServer, listenLocal } from '../http.js';
+import { type Clock, systemClock } from '../kit/clock.js';
+import { startSplitServer } from '../kit/split-server.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
 import { setApprovalRequired } from './app-rollback.js';
@@ -118,30 +117,22 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
       opts.onCall?.(c);
     },
   };
-  const server = createServer((req, res) => {
-    const handled = req.url?.startsWith(ADMIN_PREFIX)
-      ? serveAdmin(emulator, req, res)
-      : serveApi(apiDeps, req, res);
-    handled.catch((err: unknown) => {
-      // Both servers answer their own errors; reaching here means the socket broke mid-reply.
-      if (!res.headersSent) res.writeHead(500).end();
-      process.emitWarning(`sae emulator: ${err instanceof Error ? err.message : String(err)}`);
-    });
+  const server = await startSplitServer({
+    name: 'sae',
+    port: opts.port,
+    adminPrefix: ADMIN_PREFIX,
+    admin: (req, res) => serveAdmin(emulator, req, res),
+    api: (req, res) => serveApi(apiDeps, req, res),
   });
-  const port = await listenLocal(server, opts.port ?? 0);
-  let closed: Promise<void> | undefined;
 
   const emulator: SaeEmulator = {
-    url: `http://127.0.0.1:${port}`,
-    endpoint: `127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    endpoint: server.endpoint,
+    port: server.port,
     get calls() {
       return calls;
     },
-    close() {
-      closed ??= closeServer(server);
-      return closed;
-    },
+    close: () => server.close(),
     addCredential,
     seedApp: (input) => state.seedApp(input),
     startChangeOrder: (input) => state.startChangeOrder(input),

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { CloudCredentials } from '../credentials.js';
+import { busCheck } from '../doctor/bus-check.js';
 import {
   type CheckResult,
   channelChecks,
@@ -24,6 +25,7 @@ made of harmless reads only:
     ("not found" means allowed); the actions with no harmless call are listed as not probed
   - Redis (IDEMPOTENCY_STORE=redis) answers PING, and the key prefix in use
   - the MNS topic exists (GetTopicAttributes; not probed when the credentials may not read topics)
+  - the EventBridge bus exists, when EVENTBRIDGE_BUS is set (GetEventBus; needs eventbridge:GetEventBus)
   - the HTTP trigger's authentication is on; the SAE call budget fits the guard
   - every channel's settings are complete
 
@@ -63,15 +65,7 @@ export const doctorCommand: Command = {
       });
     results.push(
       await topicCheck(config, creds.credentials),
-      ...(config.notify.eventbridge
-        ? [
-            {
-              name: 'EventBridge bus exists',
-              status: 'not-probed' as const,
-              detail: `${config.notify.eventbridge.bus}: no harmless read here`,
-            },
-          ]
-        : []),
+      ...(config.notify.eventbridge ? [await busCheck(config.notify.eventbridge, creds.credentials)] : []),
     );
     if (config.idempotency.store === 'redis') results.push(await redisCheck(config.redis));
     results.push(...settingChecks(config), ...channelChecks(config));

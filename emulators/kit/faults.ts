@@ -1,5 +1,5 @@
 /**
- * Fault injection shared by the notification receivers (DingTalk, webhook): faults are consumed in the order
+ * Fault injection shared by the emulators (DingTalk, webhook, EventBridge): faults are consumed in the order
  * they were added, each `times` times (default once). A call takes at most one latency fault and one failure,
  * so "slow, then 503" composes from two faults. Latency delays the wire only, never the emulated clock.
  */
@@ -106,5 +106,50 @@ export class Sleeps {
 export function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+/**
+ * A receiver's fault queue and held requests, and the generation a reset bumps: a request still held by a
+ * latency fault when the emulator is reset belongs to the previous test, and is dropped, not answered.
+ */
+export class FaultDesk<F extends { kind: string; times?: number }> {
+  readonly queue = new FaultQueue<F>();
+  readonly sleeps = new Sleeps();
+  #generation = 0;
+
+  reset(): void {
+    this.#generation += 1;
+    this.sleeps.cancelAll();
+    this.queue.clear();
+  }
+
+  /** The next plan, its latency waited out; `undefined` (socket destroyed) when a reset came meanwhile. */
+  async plan(socket: { destroy(): void }): Promise<FaultPlan<F> | undefined> {
+    const plan = this.queue.take();
+    if (plan.latencyMs === 0) return plan;
+    const before = this.#generation;
+    await this.sleeps.sleep(plan.latencyMs);
+    if (this.#generation === before) return plan;
+    socket.destroy();
+    return undefined;
+  }
+}
+
+/** The test-facing controls of a receiver built on a {@link FaultDesk} and a call log (getters stay live). */
+export function receiverControls<F extends { kind: string; times?: number }, R extends object>(
+  desk: FaultDesk<F>,
+  requests: { list(): R[] },
+) {
+  return {
+    /** Requests currently held by a latency fault. */
+    get sleeping(): number {
+      return desk.sleeps.size;
+    },
+    get requests(): R[] {
+      return requests.list();
+    },
+    injectFault: (fault: F): void => desk.queue.add(fault),
+    clearFaults: (): void => desk.queue.clear(),
   };
 }
