@@ -1,7 +1,8 @@
 import type Fc2Client from '@alicloud/fc2';
 import type { CredentialSource } from '../credentials.js';
 import { cjsDefault } from '../interop.js';
-import { DuplicateTaskError, InvokeError, retryableStatus } from './errors.js';
+import { InvokeError } from './errors.js';
+import { invokeFailure } from './failure.js';
 import { FUNCTION_NAME_PATTERN } from './fc3.js';
 import { isValidTaskId } from './task-id.js';
 import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
@@ -124,15 +125,12 @@ function toInvokeError(err: unknown, functionName: string, taskId: string | unde
   const statusCode = m?.[1] ? Number(m[1]) : undefined;
   const requestId = m?.[2] && m[2] !== 'undefined' ? m[2] : undefined;
   const code = typeof e.code === 'string' ? e.code : undefined;
-  if (statusCode === 409 && taskId !== undefined) {
-    return new DuplicateTaskError({ functionName, taskId, code, requestId, cause: err });
-  }
-  return new InvokeError(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
+  return invokeFailure(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
     functionName,
+    taskId,
     statusCode,
     code,
     requestId,
-    retryable: retryableStatus(statusCode),
     cause: err,
   });
 }

@@ -2,7 +2,8 @@ import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
 import { createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
 import type { CredentialSource } from '../credentials.js';
-import { DuplicateTaskError, InvokeError, retryableStatus } from './errors.js';
+import { InvokeError } from './errors.js';
+import { invokeFailure } from './failure.js';
 import { isValidTaskId } from './task-id.js';
 import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
 
@@ -141,15 +142,12 @@ function toInvokeError(err: unknown, functionName: string, taskId: string | unde
   const code = typeof e.code === 'string' ? e.code : undefined;
   const rid = e.data?.RequestId ?? e.data?.requestId;
   const requestId = typeof rid === 'string' ? rid : undefined;
-  if (statusCode === 409 && taskId !== undefined) {
-    return new DuplicateTaskError({ functionName, taskId, code, requestId, cause: err });
-  }
-  return new InvokeError(`FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`, {
+  return invokeFailure(`FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`, {
     functionName,
+    taskId,
     statusCode,
     code,
     requestId,
-    retryable: retryableStatus(statusCode),
     cause: err,
   });
 }
