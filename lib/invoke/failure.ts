@@ -6,6 +6,7 @@
 import { ApiErrorKind, isRetryable } from '../aliyun/classify.js';
 import { classifyFcFailure } from '../aliyun/tables/fc.js';
 import { DuplicateTaskError, InvokeError } from './errors.js';
+import { isValidTaskId } from './task-id.js';
 
 export function invokeFailure(
   message: string,
@@ -30,5 +31,19 @@ export function invokeFailure(
     requestId,
     retryable: isRetryable(verdict),
     cause,
+  });
+}
+
+/** Refuses an async task ID FC would reject, before anything is sent. */
+export function assertTaskId(functionName: string, taskId: string): void {
+  if (!isValidTaskId(taskId)) {
+    throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
+  }
+}
+
+/** `call`'s result, or its failure turned into an {@link InvokeError} by `toError`. */
+export function orInvokeError<T>(call: Promise<T>, toError: (err: unknown) => InvokeError): Promise<T> {
+  return call.catch((err: unknown) => {
+    throw toError(err);
   });
 }

@@ -3,8 +3,7 @@ import type { RuntimeOptions } from '@alicloud/tea-util';
 import { createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
 import type { CredentialSource } from '../credentials.js';
 import { InvokeError } from './errors.js';
-import { invokeFailure } from './failure.js';
-import { isValidTaskId } from './task-id.js';
+import { assertTaskId, invokeFailure, orInvokeError } from './failure.js';
 import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
 
 export const FC3_API_VERSION = '2023-03-30';
@@ -67,15 +66,14 @@ export class Fc3Invoker implements Invoker {
     payload: Buffer | string,
     opts: InvokeAsyncOptions,
   ): Promise<AsyncInvocation> {
-    if (!isValidTaskId(opts.taskId)) {
-      throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
-    }
-    const res = await this.#invoke(functionName, payload, {
-      'x-fc-invocation-type': 'Async',
-      'x-fc-async-task-id': opts.taskId,
-    }).catch((err: unknown) => {
-      throw toInvokeError(err, functionName, opts.taskId);
-    });
+    assertTaskId(functionName, opts.taskId);
+    const res = await orInvokeError(
+      this.#invoke(functionName, payload, {
+        'x-fc-invocation-type': 'Async',
+        'x-fc-async-task-id': opts.taskId,
+      }),
+      (err) => toInvokeError(err, functionName, opts.taskId),
+    );
     return { requestId: res.requestId, taskId: opts.taskId };
   }
 
