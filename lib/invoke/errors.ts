@@ -53,8 +53,3 @@ export class DuplicateTaskError extends InvokeError {
     this.taskId = ctx.taskId;
   }
 }
-
-/** Whether an HTTP status (or its absence: a network error) is worth another try. */
-export function retryableStatus(status: number | undefined): boolean {
-  return status === undefined || status === 429 || status >= 500;
-}

@@ -1,9 +1,9 @@
 import type Fc2Client from '@alicloud/fc2';
 import type { CredentialSource } from '../credentials.js';
 import { cjsDefault } from '../interop.js';
-import { DuplicateTaskError, InvokeError, retryableStatus } from './errors.js';
+import { InvokeError } from './errors.js';
+import { assertTaskId, invokeFailure, orInvokeError } from './failure.js';
 import { FUNCTION_NAME_PATTERN } from './fc3.js';
-import { isValidTaskId } from './task-id.js';
 import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
 
 export const FC2_API_VERSION = '2016-08-15';
@@ -58,15 +58,14 @@ export class Fc2Invoker implements Invoker {
     payload: Buffer | string,
     opts: InvokeAsyncOptions,
   ): Promise<AsyncInvocation> {
-    if (!isValidTaskId(opts.taskId)) {
-      throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
-    }
-    const res = await this.#invoke(functionName, payload, {
-      'X-Fc-Invocation-Type': 'Async',
-      'X-Fc-Stateful-Async-Invocation-Id': opts.taskId,
-    }).catch((err: unknown) => {
-      throw toInvokeError(err, functionName, opts.taskId);
-    });
+    assertTaskId(functionName, opts.taskId);
+    const res = await orInvokeError(
+      this.#invoke(functionName, payload, {
+        'X-Fc-Invocation-Type': 'Async',
+        'X-Fc-Stateful-Async-Invocation-Id': opts.taskId,
+      }),
+      (err) => toInvokeError(err, functionName, opts.taskId),
+    );
     return { requestId: res.headers['x-fc-request-id'] ?? '', taskId: opts.taskId };
   }
 
@@ -124,15 +123,12 @@ function toInvokeError(err: unknown, functionName: string, taskId: string | unde
   const statusCode = m?.[1] ? Number(m[1]) : undefined;
   const requestId = m?.[2] && m[2] !== 'undefined' ? m[2] : undefined;
   const code = typeof e.code === 'string' ? e.code : undefined;
-  if (statusCode === 409 && taskId !== undefined) {
-    return new DuplicateTaskError({ functionName, taskId, code, requestId, cause: err });
-  }
-  return new InvokeError(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
+  return invokeFailure(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
     functionName,
+    taskId,
     statusCode,
     code,
     requestId,
-    retryable: retryableStatus(statusCode),
     cause: err,
   });
 }

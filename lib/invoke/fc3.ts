@@ -2,8 +2,8 @@ import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
 import { createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
 import type { CredentialSource } from '../credentials.js';
-import { DuplicateTaskError, InvokeError, retryableStatus } from './errors.js';
-import { isValidTaskId } from './task-id.js';
+import { InvokeError } from './errors.js';
+import { assertTaskId, invokeFailure, orInvokeError } from './failure.js';
 import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
 
 export const FC3_API_VERSION = '2023-03-30';
@@ -66,15 +66,14 @@ export class Fc3Invoker implements Invoker {
     payload: Buffer | string,
     opts: InvokeAsyncOptions,
   ): Promise<AsyncInvocation> {
-    if (!isValidTaskId(opts.taskId)) {
-      throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
-    }
-    const res = await this.#invoke(functionName, payload, {
-      'x-fc-invocation-type': 'Async',
-      'x-fc-async-task-id': opts.taskId,
-    }).catch((err: unknown) => {
-      throw toInvokeError(err, functionName, opts.taskId);
-    });
+    assertTaskId(functionName, opts.taskId);
+    const res = await orInvokeError(
+      this.#invoke(functionName, payload, {
+        'x-fc-invocation-type': 'Async',
+        'x-fc-async-task-id': opts.taskId,
+      }),
+      (err) => toInvokeError(err, functionName, opts.taskId),
+    );
     return { requestId: res.requestId, taskId: opts.taskId };
   }
 
@@ -141,15 +140,12 @@ function toInvokeError(err: unknown, functionName: string, taskId: string | unde
   const code = typeof e.code === 'string' ? e.code : undefined;
   const rid = e.data?.RequestId ?? e.data?.requestId;
   const requestId = typeof rid === 'string' ? rid : undefined;
-  if (statusCode === 409 && taskId !== undefined) {
-    return new DuplicateTaskError({ functionName, taskId, code, requestId, cause: err });
-  }
-  return new InvokeError(`FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`, {
+  return invokeFailure(`FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`, {
     functionName,
+    taskId,
     statusCode,
     code,
     requestId,
-    retryable: retryableStatus(statusCode),
     cause: err,
   });
 }
