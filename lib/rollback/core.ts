@@ -73,7 +73,8 @@ export class RollbackCore {
       resolved.bake && req.appId
         ? await s.bake.act(req.appId, changeOrderId, resolved.bake, changes, x)
         : await s.act.run(changeOrderId, req.appId, changes, x);
-    return recordOutcome(s.record, x, changeOrderId, key, claimed.token, outcome);
+    const recorded = await recordOutcome(s.record, x, changeOrderId, key, claimed.token, outcome);
+    return x.started ? { ...recorded, started: x.started } : recorded;
   }
 
   /**
