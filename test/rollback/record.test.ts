@@ -1,35 +1,18 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.js';
-import { MemoryStore } from '../../lib/idempotency/memory-store.js';
+import { describe, expect, it } from 'vitest';
 import { changeOrderKey } from '../../lib/idempotency/store.js';
 import { RollbackCore } from '../../lib/rollback/core.js';
-import type { RollbackRequest } from '../../lib/rollback/types.js';
-import { FakeSae } from '../helpers/fake-sae.js';
+import { coreFixture } from '../helpers/core-fixture.js';
 
 const CO = 'ba386059-69b1-4e65-b1e5-0682d9fa0201';
 const APP = 'app-0099b7be-5f5b-4512-a7fc-56049ef10201';
 const MIN = 60_000;
 
 describe('the record step: how long an outcome answers redeliveries (record.ts)', () => {
-  let sae: FakeSae;
-  let store: MemoryStore;
-  let clock: ManualClock;
-  let core: RollbackCore;
-  const req = (r: Partial<RollbackRequest>): RollbackRequest => ({
-    alarm: { source: 'test' },
-    receivedAt: clock.now(),
-    ...r,
-  });
-
-  beforeEach(() => {
-    sae = new FakeSae();
-    clock = new ManualClock();
-    store = new MemoryStore({ clock });
-    core = new RollbackCore({ sae, store, clock });
-    sae.addChangeOrder({ changeOrderId: CO, appId: APP, appName: 'checkout', status: 1 });
-  });
+  const f = coreFixture(CO, APP);
 
   it('an abort is remembered for the retention (24 h), not the failure retention (5 min)', async () => {
+    const { sae, store, clock, req } = f;
+    const core = new RollbackCore({ sae, store, clock });
     const first = await core.decide(req({ changeOrderId: CO }));
     expect(first.outcome.outcome).toBe('aborted');
     clock.advance(6 * MIN);
@@ -45,6 +28,8 @@ describe('the record step: how long an outcome answers redeliveries (record.ts)'
   });
 
   it('a permanent failure is remembered only for the failure retention, then tried again', async () => {
+    const { sae, store, clock, req } = f;
+    const core = new RollbackCore({ sae, store, clock });
     sae.failNext('AbortAndRollbackChangeOrder', 'InvalidParameter.NotEmpty');
     const first = await core.decide(req({ changeOrderId: CO }));
     expect(first.outcome.outcome).toBe('failed-permanent');
@@ -56,6 +41,7 @@ describe('the record step: how long an outcome answers redeliveries (record.ts)'
   });
 
   it('honours configured retentions', async () => {
+    const { sae, store, clock, req } = f;
     const short = new RollbackCore({ sae, store, clock, retentionMs: 10 * MIN, failureRetentionMs: MIN });
     await short.decide(req({ changeOrderId: CO }));
     clock.advance(9 * MIN);
@@ -65,6 +51,8 @@ describe('the record step: how long an outcome answers redeliveries (record.ts)'
   });
 
   it('a retryable failure gives the claim back and is published; the redelivery aborts', async () => {
+    const { sae, store, clock, req } = f;
+    const core = new RollbackCore({ sae, store, clock });
     sae.failNext('AbortAndRollbackChangeOrder', 'Throttling.User');
     const d = await core.decide(req({ changeOrderId: CO }));
     expect(d.outcome.outcome).toBe('failed-retryable');
@@ -74,6 +62,8 @@ describe('the record step: how long an outcome answers redeliveries (record.ts)'
   });
 
   it('a stored outcome is handed on with its store key, for the publisher to mark notified', async () => {
+    const { sae, store, clock, req } = f;
+    const core = new RollbackCore({ sae, store, clock });
     const d = await core.decide(req({ changeOrderId: CO }));
     expect(d.storeKey).toBe(changeOrderKey(CO));
     expect(d.publish).toBe(d.outcome);

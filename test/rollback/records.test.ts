@@ -1,32 +1,16 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../lib/clock.js';
-import { MemoryStore } from '../../lib/idempotency/memory-store.js';
+import { describe, expect, it } from 'vitest';
 import { Policy } from '../../lib/policy/policy.js';
 import { RollbackCore } from '../../lib/rollback/core.js';
-import type { RollbackRequest } from '../../lib/rollback/types.js';
-import { FakeSae } from '../helpers/fake-sae.js';
+import { coreFixture } from '../helpers/core-fixture.js';
 
 const CO = 'ba386059-69b1-4e65-b1e5-0682d9fa0101';
 const APP = 'app-0099b7be-5f5b-4512-a7fc-56049ef10101';
 
 describe('a decision that did nothing is published once per condition (records.ts noted)', () => {
-  let sae: FakeSae;
-  let store: MemoryStore;
-  let clock: ManualClock;
-  const req = (r: Partial<RollbackRequest>): RollbackRequest => ({
-    alarm: { source: 'test' },
-    receivedAt: clock.now(),
-    ...r,
-  });
-
-  beforeEach(() => {
-    sae = new FakeSae();
-    clock = new ManualClock();
-    store = new MemoryStore({ clock });
-    sae.addChangeOrder({ changeOrderId: CO, appId: APP, appName: 'checkout', status: 1 });
-  });
+  const f = coreFixture(CO, APP);
 
   it('a refusal whose condition another delivery holds is retried, never dropped; published once the holder is gone', async () => {
+    const { sae, store, clock, req } = f;
     const core = new RollbackCore({ sae, store, clock, policy: new Policy({ optOutAppIds: [APP] }) });
     // A delivery claimed the refusal's condition and died before it stored (and published) it.
     await store.claim(`sae-rollback:refused:opt-out:app:${APP}`, 60_000);
@@ -46,6 +30,7 @@ describe('a decision that did nothing is published once per condition (records.t
   });
 
   it('a mismatch refusal whose note another delivery holds is retried too', async () => {
+    const { sae, store, clock, req } = f;
     const core = new RollbackCore({ sae, store, clock });
     await store.claim(`sae-rollback:mismatch:app-other:${CO}`, 60_000);
     const d = await core.decide(req({ changeOrderId: CO, appId: 'app-other' }));
