@@ -57,9 +57,9 @@ export class FollowUps {
   }
 
   /** processRequest's hook: follow a fresh `aborted` / `rolled-back-application`. Never throws. */
-  async track(outcome: Outcome): Promise<void> {
+  async track(outcome: Outcome, started?: string): Promise<void> {
     try {
-      await trackRollback(this.#o, outcome);
+      await trackRollback(this.#o, outcome, started);
     } catch (err) {
       this.#o.logger.warn('follow-up-not-tracked', {
         changeOrderId: outcome.changeOrderId,

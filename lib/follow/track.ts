@@ -10,26 +10,25 @@ export function followKey(changeOrderId: string): string {
   return `sae-rollback:follow:${changeOrderId}`;
 }
 
-/** The change order to watch: RollbackApplication's own (named in the summary), else the aborted one. */
-function watchedChangeOrder(o: Outcome): string | undefined {
-  if (o.outcome === 'aborted') return o.changeOrderId;
-  // The core names the change order RollbackApplication started in the summary (and nowhere else in v1).
-  const started = /\(SAE change order ([A-Za-z0-9-]{8,64})\)/.exec(o.summary)?.[1];
-  return started ?? undefined;
+/** The change order to watch: the aborted one, or the one RollbackApplication started. */
+function watchedChangeOrder(o: Outcome, started: string | undefined): string | undefined {
+  return o.outcome === 'aborted' ? o.changeOrderId : started;
 }
 
 /**
  * Records that a fresh `aborted` / `rolled-back-application` outcome needs following (the hook in
  * processRequest). Idempotent: a second call for the same change order changes nothing. Other
- * outcomes, dry runs and outcomes without a change order are ignored.
+ * outcomes, dry runs and outcomes without a change order are ignored. `started`: the change order
+ * RollbackApplication started (the core's Decision carries it; the v1 outcome has no field for it).
  */
 export async function trackRollback(
   deps: { store: Store; clock: Clock; settings: FollowSettings },
   o: Outcome,
+  started?: string,
 ): Promise<FollowEntry | undefined> {
   if (!deps.settings.enabled || o.dryRun) return undefined;
   if (o.outcome !== 'aborted' && o.outcome !== 'rolled-back-application') return undefined;
-  const watch = watchedChangeOrder(o);
+  const watch = watchedChangeOrder(o, started);
   if (!o.changeOrderId || !watch) return undefined;
   const id = followKey(o.changeOrderId);
   if (await deps.store.getValue(id)) return undefined;

@@ -1,49 +1,24 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../idempotency/store.js';
-import type { AppDirectory } from '../policy/namespaces.js';
-import type { Policy } from '../policy/policy.js';
-import type { Valves } from '../policy/valves.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
-import {
-  type ChangeOrder,
-  ChangeOrderStatus,
-  describeStatus,
-  type SaeApi,
-  TERMINAL_STATUSES,
-} from '../sae/types.js';
-import { namespaceFinder } from './admit.js';
+import { type ChangeOrder, ChangeOrderStatus, describeStatus, TERMINAL_STATUSES } from '../sae/types.js';
 import type { BakeWindow } from './bake-window.js';
-import type { Call, Ctx } from './context.js';
-import {
-  abortAmbiguous,
-  abortAttemptKey,
-  type Draft,
-  failure,
-  label,
-  notReleaseKey,
-  refusedDraft,
-  releaseRefusalDraft,
-  typeKey,
-} from './drafts.js';
+import type { Ctx } from './context.js';
+import { abortAmbiguous, abortAttemptKey, failure, label } from './drafts.js';
+import { coBase, type InspectOptions, inspect } from './inspect.js';
 import type { Outcome } from './outcome.js';
-import { changeOrderRefusal, evidenceKey, preReleaseRefusal, type ReleaseRules } from './release-rules.js';
+import { type GateOptions, passValves } from './valves-step.js';
 
-export interface ActOptions {
+export interface ActOptions extends InspectOptions, GateOptions {
   store: Store;
   clock: Clock;
-  retentionMs: number;
-  failureRetentionMs: number;
-  valves: Valves | undefined;
-  policy: Policy | undefined;
-  rules: ReleaseRules;
-  directory: AppDirectory;
   bake: BakeWindow;
 }
 
 /**
- * The act step of the decision, on a claimed change order: inspect it (DescribeChangeOrder), prove it
- * is the right act — the request's app, a release of an allowed type that has started, evidence about
- * it, the policy — then the valves, dry-run, and the abort; a finished one goes to {@link finished}.
+ * The act step, on a claimed change order: DescribeChangeOrder → inspect (inspect.ts: the right change
+ * order, a started release, evidence about it) → the valves and dry-run (valves-step.ts) → the abort,
+ * with its write-ahead; a finished one goes to {@link finished} (the bake window, or nothing to do).
  */
 export class Act {
   readonly #o: ActOptions;
@@ -52,15 +27,8 @@ export class Act {
     this.#o = o;
   }
 
-  async run(
-    changeOrderId: string,
-    appId: string | undefined,
-    sae: SaeApi,
-    call: Call,
-    finish: (d: Draft) => Outcome,
-    changes: number,
-    x: Ctx,
-  ): Promise<Outcome> {
+  async run(changeOrderId: string, appId: string | undefined, changes: number, x: Ctx): Promise<Outcome> {
+    const { sae, call, finish } = x;
     let appName: string | undefined;
     let resolvedApp = appId;
     let undo: (() => Promise<void>) | undefined;
@@ -70,84 +38,35 @@ export class Act {
       const co = x.known ?? (await call('DescribeChangeOrder', () => sae.describeChangeOrder(changeOrderId)));
       appName = co.appName;
       resolvedApp = co.appId;
-      const base = {
-        changeOrderId,
-        appId: co.appId,
-        ...(appName ? { appName } : {}),
-        changeOrderStatus: co.status,
-      };
-      if (appId && co.appId !== appId) {
-        // About this request, not the change order: a genuine alarm for its own app is never blocked.
+      const seen = await inspect(this.#o, changeOrderId, co, appId, x);
+      if (seen.kind === 'refused') return seen.outcome;
+      if (seen.kind === 'finished') return await this.finished(co, changes, x);
+      const { base } = seen;
+      const gate = await passValves(this.#o, { appId: co.appId, changeOrderId, changes });
+      const what = `change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)})`;
+      if (gate.kind === 'suppressed') {
+        // Re-checked on every delivery (a valve that opens lets the next one through); only the
+        // publication of the same suppression is not repeated while it lasts.
         x.note = {
-          key: `sae-rollback:mismatch:${appId}:${changeOrderId}`,
-          ttlMs: this.#o.failureRetentionMs,
+          key: `sae-rollback:suppressed:${gate.valve}:${changeOrderId}`,
+          ttlMs: this.#o.retentionMs,
         };
         return finish({
           ...base,
-          outcome: 'failed-permanent',
-          summary: `Refused: change order ${changeOrderId} belongs to app ${co.appId}, but the alarm is about app ${appId}.`,
-          reason: 'The alarm names an app and a change order that do not match; fix the alarm configuration.',
+          outcome: 'suppressed',
+          valve: gate.valve,
+          summary: `Did not roll back ${what}: suppressed by the ${gate.valve} safety valve.`,
+          reason: gate.reason,
         });
       }
-      if (!appId && this.#o.policy) {
-        // A request naming only the change order: its app is known only now, before any mutating call.
-        const verdict = await this.#o.policy.app(co.appId, namespaceFinder(this.#o.directory, co.appId, x));
-        if (!verdict.ok) {
-          x.note = {
-            key: `sae-rollback:refused:${verdict.rule}:co:${changeOrderId}`,
-            ttlMs: this.#o.retentionMs,
-          };
-          return finish({ ...base, ...refusedDraft(verdict, `change order ${changeOrderId}`) });
-        }
-      }
-      if (TERMINAL_STATUSES.has(co.status)) return await this.finished(co, changes, x);
-      if (co.coTypeCode) {
-        await this.#o.store
-          .putValue(typeKey(changeOrderId), co.coTypeCode, this.#o.retentionMs)
-          .catch(() => undefined);
-      }
-      const rule =
-        changeOrderRefusal(co, label(co.appId, appName), this.#o.rules, x.req.allowTypes) ??
-        preReleaseRefusal(x.req.alarm, co, this.#o.rules);
-      if (rule) {
-        x.note = {
-          key:
-            rule.rule === 'change-type'
-              ? notReleaseKey(changeOrderId)
-              : rule.rule === 'not-started'
-                ? `sae-rollback:not-started:${changeOrderId}:${co.status}`
-                : evidenceKey(changeOrderId, x.req.alarm),
-          ttlMs: this.#o.retentionMs,
-        };
-        return finish({ ...base, ...releaseRefusalDraft(rule) });
-      }
-      if (this.#o.valves) {
-        const admission = await this.#o.valves.admit({ appId: co.appId, changeOrderId, changes });
-        if (!admission.ok) {
-          // Re-checked on every delivery (a valve that opens lets the next one through); only the
-          // publication of the same suppression is not repeated while it lasts.
-          x.note = {
-            key: `sae-rollback:suppressed:${admission.valve}:${changeOrderId}`,
-            ttlMs: this.#o.retentionMs,
-          };
-          return finish({
-            ...base,
-            outcome: 'suppressed',
-            valve: admission.valve,
-            summary: `Did not roll back change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}): suppressed by the ${admission.valve} safety valve.`,
-            reason: admission.reason,
-          });
-        }
-        undo = admission.undo;
-      }
-      if (this.#o.policy?.dryRun) {
-        await undo?.();
+      if (gate.kind === 'dry-run') {
         return finish({
           ...base,
           outcome: 'dry-run',
-          summary: `Dry run: would have aborted change order ${changeOrderId} of ${label(co.appId, appName)} (${describeStatus(co.status)}) and rolled the app back. Nothing was changed.`,
+          summary: `Dry run: would have aborted ${what} and rolled the app back. Nothing was changed.`,
         });
       }
+      undo = gate.undo;
       // An earlier delivery's abort of it may have landed with its answer lost: if SAE now says the
       // change order is not running, that abort was ours (and its valve slots stay taken).
       earlier = await this.#abortMayHaveLanded(changeOrderId);
@@ -216,6 +135,7 @@ export class Act {
   /** A change order that has finished: the bake window's decision, a lost abort confirmed, or nothing. */
   async finished(co: ChangeOrder, changes: number, x: Ctx): Promise<Outcome> {
     const { changeOrderId, appId, appName } = co;
+    const base = coBase(co);
     if (
       this.#o.bake.windowMs > 0 &&
       (co.status === ChangeOrderStatus.Succeeded || co.status === ChangeOrderStatus.Failed)
@@ -223,12 +143,6 @@ export class Act {
       const verdict = await this.#o.bake.check(appId, changeOrderId, undefined, false, x);
       if (verdict.eligible) return this.#o.bake.act(appId, changeOrderId, verdict, changes, x, appName);
     }
-    const base = {
-      changeOrderId,
-      appId,
-      ...(appName ? { appName } : {}),
-      changeOrderStatus: co.status,
-    };
     if (co.status === ChangeOrderStatus.Terminated && (await this.#abortMayHaveLanded(changeOrderId))) {
       return x.finish({
         ...base,

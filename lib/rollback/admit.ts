@@ -3,8 +3,9 @@ import type { AppDirectory } from '../policy/namespaces.js';
 import type { Policy, Verdict } from '../policy/policy.js';
 import { SaeError } from '../sae/errors.js';
 import { type Ctx, type Decision, fresh } from './context.js';
-import { failure, refusedDraft } from './drafts.js';
+import { failure, refusedDraft, releaseRefusalDraft } from './drafts.js';
 import { noted } from './records.js';
+import { evidenceKey, type ReleaseRules, staleAlarmRefusal } from './release-rules.js';
 import type { RollbackRequest } from './types.js';
 
 export interface AdmitOptions {
@@ -62,4 +63,30 @@ export function namespaceFinder(directory: AppDirectory, appId: string, x: Ctx) 
   if (!app) return undefined;
   return (allowed: readonly string[]) =>
     directory.findNamespace(appId, allowed, (q) => x.call('ListApplications', () => app.listApplications(q)));
+}
+
+export interface EvidenceOptions {
+  store: Store;
+  rules: ReleaseRules;
+  claimMs: number;
+  retentionMs: number;
+}
+
+/**
+ * Stale evidence (a backlog, a repeat of an old alert) is refused before any SAE call, published once
+ * per evidence. Judged at receipt: a request the orphan sweep finishes later was fresh when it arrived.
+ */
+export async function admitEvidence(
+  o: EvidenceOptions,
+  req: RollbackRequest,
+  x: Ctx,
+): Promise<Decision | undefined> {
+  const stale = staleAlarmRefusal(req.alarm, req.receivedAt, o.rules);
+  if (!stale) return undefined;
+  const target = req.changeOrderId ?? `app:${req.appId ?? '-'}`;
+  const outcome = x.finish({
+    ...(req.changeOrderId ? { changeOrderId: req.changeOrderId } : {}),
+    ...releaseRefusalDraft(stale),
+  });
+  return noted(o.store, o.claimMs, x, evidenceKey(target, req.alarm), outcome, o.retentionMs);
 }

@@ -1,8 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ResolutionCache } from '../idempotency/resolution-cache.js';
 import { changeOrderKey, type Store } from '../idempotency/store.js';
-import type { Policy } from '../policy/policy.js';
-import type { Valves } from '../policy/valves.js';
 import {
   type BakeVerdict,
   bakeEligibility,
@@ -14,8 +12,9 @@ import { bakeTarget, rememberedTarget, uncertainTargetDraft } from './bake-targe
 import type { Ctx } from './context.js';
 import { awaitingApprovalDraft, failure } from './drafts.js';
 import type { Outcome } from './outcome.js';
+import { type GateOptions, passValves } from './valves-step.js';
 
-export interface BakeWindowOptions {
+export interface BakeWindowOptions extends GateOptions {
   store: Store;
   clock: Clock;
   /** The post-deploy bake window; 0 disables. */
@@ -24,8 +23,6 @@ export interface BakeWindowOptions {
   claimMs: number;
   cache: ResolutionCache | undefined;
   facts: ChangeOrderFactsCache;
-  valves: Valves | undefined;
-  policy: Policy | undefined;
 }
 
 /**
@@ -119,22 +116,18 @@ export class BakeWindow {
       }
       const versionInfo = { versions: { from: pair.from.versionId, to: pair.to.versionId } };
       const move = `from version ${versionLabel(pair.from)} to ${versionLabel(pair.to)}`;
-      if (this.#o.valves) {
-        const admission = await this.#o.valves.admit({ appId, changeOrderId, changes });
-        if (!admission.ok) {
-          return x.finish({
-            ...base,
-            ...versionInfo,
-            outcome: 'suppressed',
-            valve: admission.valve,
-            summary: `Did not roll app ${appId} back ${move} (${why}): suppressed by the ${admission.valve} safety valve.`,
-            reason: admission.reason,
-          });
-        }
-        undo = admission.undo;
+      const gate = await passValves(this.#o, { appId, changeOrderId, changes });
+      if (gate.kind === 'suppressed') {
+        return x.finish({
+          ...base,
+          ...versionInfo,
+          outcome: 'suppressed',
+          valve: gate.valve,
+          summary: `Did not roll app ${appId} back ${move} (${why}): suppressed by the ${gate.valve} safety valve.`,
+          reason: gate.reason,
+        });
       }
-      if (this.#o.policy?.dryRun) {
-        await undo?.();
+      if (gate.kind === 'dry-run') {
         return x.finish({
           ...base,
           ...versionInfo,
@@ -142,6 +135,7 @@ export class BakeWindow {
           summary: `Dry run: would have rolled app ${appId} back ${move} (RollbackApplication), because ${why}. Nothing was changed.`,
         });
       }
+      undo = gate.undo;
       const res = await x.call('RollbackApplication', () =>
         app.rollbackApplication({ appId, versionId: pair.to.versionId }),
       );

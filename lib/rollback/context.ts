@@ -46,6 +46,8 @@ export interface Decision {
   storeKey?: string;
   /** For a stored outcome: channels that already took it (the outbox); only the others get it again. */
   delivered?: string[];
+  /** The change order RollbackApplication started, for the follow-up to watch (lib/follow/track.ts). */
+  started?: string;
 }
 
 /** A decision whose outcome is published as it is. */

@@ -37,14 +37,14 @@ export async function processRequest(
     logger: Logger;
     notifyDuplicates?: boolean;
     /** Follows fresh `aborted` / `rolled-back-application` outcomes to their end (lib/follow). Never throws. */
-    follow?: { track(outcome: Outcome): Promise<unknown> };
+    follow?: { track(outcome: Outcome, started?: string): Promise<unknown> };
   },
   req: RollbackRequest,
   inv: InvocationInfo,
 ): Promise<ProcessResult> {
   const started = Date.now();
   const decision: Decision = await deps.core.decide(req, inv);
-  if (decision.publish === decision.outcome) await deps.follow?.track(decision.outcome);
+  if (decision.publish === decision.outcome) await deps.follow?.track(decision.outcome, decision.started);
   const toPublish =
     decision.publish ??
     (deps.notifyDuplicates && decision.outcome.outcome === 'duplicate' ? decision.outcome : undefined);

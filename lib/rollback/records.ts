@@ -75,7 +75,9 @@ export async function noted(
   ttlMs: number,
 ): Promise<Decision> {
   const claim = await store.claim(key, claimMs);
-  if (claim.status === 'in-progress') return { outcome };
+  // Another delivery is storing (and publishing) it — or died doing so: deliver again, and that
+  // delivery finds it reported, or reports it once the claim has expired. Never dropped.
+  if (claim.status === 'in-progress') return { outcome, retry: true };
   if (claim.status === 'completed') {
     const original = claim.record.outcome;
     const dup = x.finish({

@@ -169,4 +169,51 @@ describe('the post-deploy bake window (BAKE_WINDOW_SECONDS=1800), through the al
     expect(res.outcomes[0]?.summary).toMatch(/CoRestartApplication, not a deployment/);
     expect(s.mutations()).toEqual([]);
   });
+  it('inside the window the safety valves still hold: past the global cap the rollback is suppressed', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800', MAX_ROLLBACKS_PER_WINDOW: '1' });
+    const one = released(s, 5 * MIN);
+    const two = released(s, 5 * MIN);
+
+    const a = await s.alarm({ appId: one.appId });
+    const b = await s.alarm({ appId: two.appId });
+
+    expect(a.outcomes[0]?.outcome).toBe('rolled-back-application');
+    expect(b.outcomes).toMatchObject([{ outcome: 'suppressed', appId: two.appId }]);
+    const suppressed = s.published().find((o) => o.appId === two.appId);
+    expect(suppressed).toMatchObject({ outcome: 'suppressed', valve: 'global-cap' });
+    expect(suppressed?.summary).toMatch(/suppressed by the global-cap safety valve/);
+    expect(s.mutations().map((c) => c.query.AppId)).toEqual([one.appId]);
+    expect(s.sae.getApp(two.appId)?.currentVersion).toBe('v3');
+  });
+
+  it('dry-run inside the window says what it would roll back and changes nothing', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800', DRY_RUN: 'true' });
+    const { appId, v2, v3 } = released(s, 5 * MIN);
+    const res = await s.alarm({ appId });
+    expect(res.outcomes).toMatchObject([{ outcome: 'dry-run', appId }]);
+    expect(s.published()).toMatchObject([
+      { outcome: 'dry-run', dryRun: true, versions: { from: v3, to: v2 } },
+    ]);
+    expect(s.mutations()).toEqual([]);
+    expect(s.sae.getApp(appId)?.currentVersion).toBe('v3');
+  });
+
+  it('an alarm naming an earlier release never rolls back the newer one that followed it', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const { appId, co } = released(s, MIN);
+    const newer = s.sae.startChangeOrder({
+      appId,
+      toVersion: 'v4',
+      toVersionId: `${appId}-ver4`,
+      batchCount: 2,
+    });
+    s.clock.advance(2 * MIN);
+    s.sae.finishChangeOrder(newer, { status: 2 });
+
+    const res = await s.alarm({ ChangeOrderId: co });
+
+    expect(res.outcomes).toMatchObject([{ outcome: 'already-finished', changeOrderId: co }]);
+    expect(s.mutations()).toEqual([]);
+    expect(s.sae.getApp(appId)?.currentVersion).toBe('v4');
+  });
 });
