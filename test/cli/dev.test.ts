@@ -83,20 +83,46 @@ describe('sae-rollback dev (spawned; real HTTP)', () => {
   });
 
   it('an event function gets the raw body as its event and answers its result as JSON', async () => {
+    // A release of its own: the seeded one belongs to the CloudMonitor test, whichever runs first.
+    const admin = (path: string, body: unknown) =>
+      fetch(`${dev.info.emulators.sae}/__admin/${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const appId = '0099b7be-5f5b-4512-a7fc-56049ef1c0de';
+    expect((await admin('apps', { appId, appName: 'consumer-only', versions: ['v1', 'v2'] })).status).toBe(
+      201,
+    );
+    const started = (await (await admin('change-orders', { appId })).json()) as { changeOrderId: string };
     const res = await fetch(dev.info.functions.consumer ?? '', {
       method: 'POST',
-      body: JSON.stringify({ ChangeOrderId: dev.info.changeOrderId }),
+      body: JSON.stringify({ ChangeOrderId: started.changeOrderId }),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ records: 1, source: 'direct' });
+    expect(await res.json()).toMatchObject({
+      records: 1,
+      source: 'direct',
+      outcomes: [{ outcome: 'aborted', changeOrderId: started.changeOrderId }],
+    });
   });
+});
 
+describe('sae-rollback dev request log and shutdown', () => {
   it('logs each request on stderr and stops cleanly on SIGTERM (exit 0)', async () => {
-    expect(dev.stderr()).toMatch(/POST \/alarm → 200/);
-    const exited = new Promise<number | null>((resolve) => dev.child.once('exit', resolve));
-    dev.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  });
+    const dev = await startDev();
+    try {
+      const res = await fetch(dev.info.functions.alarm ?? '', {
+        method: 'POST',
+        headers: { 'x-sae-rollback-token': dev.info.alarmToken },
+        body: '{"nothing":"here"}',
+      });
+      expect(res.status).toBe(400);
+      // 'close' comes after the child's stdio ended: everything it logged has been read by then.
+      const exited = new Promise<number | null>((resolve) => dev.child.once('close', resolve));
+      dev.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(dev.stderr()).toMatch(/POST \/alarm → 400/);
+    } finally {
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
 
 describe('sae-rollback dev banner', () => {

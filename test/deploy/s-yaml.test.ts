@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -173,9 +174,13 @@ describe('s.yaml', () => {
     expect(text).not.toMatch(/LTAI[0-9A-Za-z]{12,}/); // an AccessKey ID pasted inline
   });
 
-  it('vendors the same schema as the shared reference copy, when that copy is present', () => {
-    const shared = new URL('../shared/vendor-data/fc3/schema.json', root);
-    if (!existsSync(shared)) return; // a user's clone has only the vendored copy
-    expect(JSON.parse(readFileSync(shared, 'utf8'))).toEqual(schema);
+  it('vendors the schema unchanged: its sha256 is the one SOURCE.txt records', () => {
+    // In every clone (no reference copy outside the project needed): the digest is committed with the copy.
+    const recorded = /sha256 of schema\.json as vendored: ([0-9a-f]{64})/.exec(read('vendor/fc3/SOURCE.txt'));
+    expect(recorded?.[1]).toMatch(/^[0-9a-f]{64}$/);
+    const actual = createHash('sha256')
+      .update(readFileSync(new URL('vendor/fc3/schema.json', root)))
+      .digest('hex');
+    expect(actual).toBe(recorded?.[1]);
   });
 });

@@ -9,6 +9,7 @@ import { taskIdForChangeOrder } from '../../lib/invoke/task-id.js';
 import { type GuardStack, STS, startGuardStack } from '../helpers/guard-stack.js';
 
 const SICK = 'fanout-sick-0000-0000-000000000001';
+const AGAIN = 'fanout-again-0000-0000-000000000002';
 const CONSUMER = 'sae-rollback-consumer';
 
 /**
@@ -54,6 +55,8 @@ describe('guard fan-out to the consumer through FC async invocations', () => {
   afterAll(async () => {
     await Promise.all([s.close(), fc.close()]);
   });
+  const aborts = (co: string) =>
+    s.sae.callsTo('AbortAndRollbackChangeOrder').filter((c) => c.query.ChangeOrderId === co);
 
   it('hands the finding over once, and the consumer aborts it once', async () => {
     const co = s.sae.startChangeOrder({ appId: SICK, toVersion: 'v3', subStatus: 1 });
@@ -63,18 +66,19 @@ describe('guard fan-out to the consumer through FC async invocations', () => {
     expect(first.findings).toMatchObject([{ changeOrderId: co, condition: 'release-exception' }]);
     expect(first.findings[0]?.summary).toMatch(/Handed to sae-rollback-consumer as async task/);
 
-    const async = fc.invocations.filter((i) => i.type === 'Async');
+    const async = fc.invocations.filter((i) => i.type === 'Async' && i.taskId === taskIdForChangeOrder(co));
     expect(async.map((i) => [i.functionName, i.taskId, i.accessKeyId])).toEqual([
       [CONSUMER, taskIdForChangeOrder(co), STS.accessKeyId],
     ]);
     expect(JSON.parse(async[0]?.payload ?? '{}')).toMatchObject({ ChangeOrderId: co, appId: SICK });
-    expect(s.sae.callsTo('AbortAndRollbackChangeOrder').map((c) => c.query.ChangeOrderId)).toEqual([co]);
-    expect(s.published()).toMatchObject([{ outcome: 'aborted', changeOrderId: co }]);
+    expect(aborts(co)).toHaveLength(1);
+    expect(s.published().filter((o) => o.changeOrderId === co)).toMatchObject([{ outcome: 'aborted' }]);
   });
 
   it('lets FC refuse a second hand-over of the same change order', async () => {
-    const co = s.sae.callsTo('AbortAndRollbackChangeOrder')[0]?.query.ChangeOrderId;
-    expect(co).toBeDefined();
+    // Its own app and release (not the one the guard test aborted), handed over twice.
+    s.sae.seedApp({ appId: AGAIN, appName: 'again', versions: ['v1', 'v2'] });
+    const co = s.sae.startChangeOrder({ appId: AGAIN, toVersion: 'v3', subStatus: 1 });
     const dispatch = fanOutDispatch(
       new Fc3Invoker({
         accountId: fc.accountId,
@@ -87,15 +91,20 @@ describe('guard fan-out to the consumer through FC async invocations', () => {
     );
     const request = {
       changeOrderId: String(co),
-      appId: SICK,
+      appId: AGAIN,
       alarm: { source: 'guard' },
       receivedAt: s.clock.now(),
     };
+    const first = await dispatch(request, {});
+    await fc.settled();
+    expect(first.summary).toMatch(/Handed to sae-rollback-consumer as async task/);
     const again = await dispatch(request, {});
     await fc.settled();
     expect(again.summary).toMatch(/FC refused a second task/);
     expect(again.retry).toBe(false);
-    expect(fc.invocations.filter((i) => i.type === 'Async')).toHaveLength(1);
-    expect(s.sae.callsTo('AbortAndRollbackChangeOrder')).toHaveLength(1);
+    expect(
+      fc.invocations.filter((i) => i.type === 'Async' && i.taskId === taskIdForChangeOrder(co)),
+    ).toHaveLength(1);
+    expect(aborts(co)).toHaveLength(1);
   });
 });

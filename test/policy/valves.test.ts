@@ -71,6 +71,29 @@ describe('Valves', () => {
     expect(await valves.observe(subject('ALERT'))).toBe(0);
   });
 
+  it('refuses at exactly the threshold of changes, not one below, and says how many and within what', async () => {
+    expect((await valves.admit({ appId: 'app-1', changeOrderId: 'co-1', changes: 2 })).ok).toBe(true);
+    const r = await valves.admit({ appId: 'app-2', changeOrderId: 'co-2', changes: 3 });
+    expect(r).toMatchObject({ ok: false, valve: 'flapping' });
+    if (!r.ok) expect(r.reason).toMatch(/changed state 3 times within 15 min/);
+  });
+
+  it('slides the flapping window: old changes age out one by one, recent ones still count', async () => {
+    expect(await valves.observe(subject('ALERT'))).toBe(0);
+    expect(await valves.observe(subject('OK'))).toBe(1); // t = 0
+    clock.advance(600_000);
+    expect(await valves.observe(subject('ALERT'))).toBe(2); // t = 10 min
+    clock.advance(300_001); // t = 15 min: the first change has left the 15-minute window, the second not
+    expect(await valves.observe(subject('OK'))).toBe(2);
+  });
+
+  it('reads only whole OK words as OK (an "OK" inside another state is still an alert)', () => {
+    expect(normalizeState(' Resolved ')).toBe('OK');
+    expect(normalizeState('inactive')).toBe('OK');
+    for (const st of ['NOT_OK', 'ok_but_degraded', 'unresolved', 'abnormal', undefined])
+      expect(normalizeState(st), String(st)).toBe('ALERT');
+  });
+
   it('keeps alarms apart by rule and target, and ignores alarms with no name', async () => {
     expect(alarmKey(subject())).not.toBe(alarmKey({ ...subject(), appId: 'app-2' }));
     expect(alarmKey({ alarm: { source: 'direct' }, appId: 'app-1' })).toBeUndefined();
