@@ -49,22 +49,25 @@ export class ApiError extends Error {
 }
 
 /**
- * Turns whatever `callApi` threw into a classified product error: `classify` is the product's table,
- * `service` names it in messages ("CloudMonitor"), `make` builds its error class.
+ * A product's `toXError(action, err)`: whatever `callApi` threw, as a classified `Cls` — kept as it is when
+ * it already is one. `classify` is the product's table, `service` names it in messages ("CloudMonitor").
  */
-export function toApiError<E extends ApiError>(
-  action: string,
-  err: unknown,
-  o: { classify: CodeClassifier; service: string; make: (message: string, ctx: ApiErrorContext) => E },
-): E {
-  const f = describeCallError(err, o.classify, o.service);
-  return o.make(`${action}: ${f.detail}`, {
-    action,
-    kind: f.kind,
-    ...(f.reason ? { reason: f.reason } : {}),
-    code: f.code,
-    ...(f.httpStatus !== undefined ? { httpStatus: f.httpStatus } : {}),
-    ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
-    cause: err,
-  });
+export function apiErrorConverter<E extends ApiError>(
+  Cls: new (message: string, ctx: ApiErrorContext) => E,
+  classify: CodeClassifier,
+  service: string,
+): (action: string, err: unknown) => E {
+  return (action, err) => {
+    if (err instanceof Cls) return err;
+    const f = describeCallError(err, classify, service);
+    return new Cls(`${action}: ${f.detail}`, {
+      action,
+      kind: f.kind,
+      ...(f.reason ? { reason: f.reason } : {}),
+      code: f.code,
+      ...(f.httpStatus !== undefined ? { httpStatus: f.httpStatus } : {}),
+      ...(f.requestId !== undefined ? { requestId: f.requestId } : {}),
+      cause: err,
+    });
+  };
 }

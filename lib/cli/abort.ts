@@ -7,8 +7,8 @@ import { CHANGE_TYPES } from '../rollback/release-rules.js';
 import type { RollbackRequest } from '../rollback/types.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { ChangeOrderStatus } from '../sae/types.js';
-import { parseCommandArgs, usageError } from './args.js';
-import { type Command, EXIT, type Io } from './command.js';
+import { commandWithOptions, usageError } from './args.js';
+import { type Command, EXIT } from './command.js';
 import { cliCredentials } from './credentials.js';
 import { readOnlyDryRun } from './dry-run.js';
 import { cliConfig, stderrLogger } from './settings.js';
@@ -68,25 +68,18 @@ export function exitCodeFor(outcome: OutcomeKind, retry: boolean, changeOrderSta
   return NOTHING.has(outcome) ? EXIT.nothingToDo : EXIT.failed;
 }
 
-export const abortCommand: Command = {
+export const abortCommand: Command = commandWithOptions({
   name: 'abort',
   summary: 'abort and roll back a change order (or the one running on an app), like the functions do',
   help,
-  async run(args: string[], io: Io): Promise<number> {
-    const p = parseCommandArgs(
-      'abort',
-      args,
-      {
-        app: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        reason: { type: 'string' },
-        'allow-type': { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-      },
-      io,
-      help,
-    );
-    if (!p.ok) return p.code;
+  options: {
+    app: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    reason: { type: 'string' },
+    'allow-type': { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  async run(p, io) {
     const { app, reason, json } = p.values;
     const dryRun = p.values['dry-run'] === true;
     if ((app === undefined) === (p.positionals.length === 0) || p.positionals.length > 1) {
@@ -150,7 +143,7 @@ export const abortCommand: Command = {
       await Promise.allSettled([rt.store.close?.(), rt.budget.close?.()]);
     }
   },
-};
+});
 
 /**
  * True when the runtime's policy runs the core in dry-run mode (DRY_RUN=true): every read, no mutating

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { EXIT, type Io } from './command.js';
+import { type Command, EXIT, type Io } from './command.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -38,4 +38,30 @@ export function parseCommandArgs<O extends Options>(
 export function usageError(command: string, io: Io, message: string): { ok: false; code: number } {
   io.stderr(`sae-rollback ${command}: ${message.replace(/\.$/, '')}; see --help\n`);
   return { ok: false, code: EXIT.usage };
+}
+
+/** What {@link parseCommandArgs} answers when the arguments are good. */
+export type ParsedArgs<O extends Options> = Extract<ReturnType<typeof parseCommandArgs<O>>, { ok: true }>;
+
+/**
+ * A {@link Command} whose arguments are parsed with `options` (plus `-h/--help`) before `run` sees them;
+ * `--help` and usage errors answer without calling `run`.
+ */
+export function commandWithOptions<O extends Options>(spec: {
+  name: string;
+  summary: string;
+  help: string;
+  options: O;
+  run(parsed: ParsedArgs<O>, io: Io): Promise<number>;
+}): Command {
+  const { name, summary, help, options } = spec;
+  return {
+    name,
+    summary,
+    help,
+    async run(args, io) {
+      const p = parseCommandArgs(name, args, options, io, help);
+      return p.ok ? spec.run(p, io) : p.code;
+    },
+  };
 }

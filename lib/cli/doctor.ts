@@ -8,6 +8,7 @@ import {
   settingChecks,
   unprobedActions,
 } from '../doctor/checks.js';
+import { probeCheck } from '../doctor/probe-check.js';
 import { connectRedis } from '../idempotency/redis.js';
 import { probeMnsTopic } from '../notify/mns-topic-probe.js';
 import { parseCommandArgs, usageError } from './args.js';
@@ -86,29 +87,20 @@ export const doctorCommand: Command = {
 };
 
 async function topicCheck(config: Config, credentials: CloudCredentials): Promise<CheckResult> {
-  const name = 'MNS topic exists';
   const { topic, endpoint, timeoutMs } = config.mns;
   const probe = await probeMnsTopic({ endpoint, topic, credentials, timeoutMs });
-  if (probe.kind === 'exists') return { name, status: 'ok', detail: `${topic} at ${endpoint}` };
-  if (probe.kind === 'missing')
-    return {
-      name,
-      status: 'fail',
+  return probeCheck('MNS topic exists', endpoint, probe, {
+    exists: `${topic} at ${endpoint}`,
+    missing: {
       detail: `${topic} does not exist at ${endpoint}`,
       fix: `create the MNS topic ${topic} in ${config.regionId} (Deploy, step 6) or set MNS_TOPIC to yours`,
-    };
-  if (probe.kind === 'forbidden')
-    return {
-      name,
+    },
+    forbidden: (code) => ({
       status: 'not-probed',
-      detail: `${probe.code}: these credentials may not read topics (mns:GetTopicAttributes; the role only publishes)`,
-    };
-  return {
-    name,
-    status: 'fail',
-    detail: `${endpoint}: ${probe.detail.slice(0, 160)}`,
-    fix: 'check MNS_ENDPOINT (or MNS_ACCOUNT_ID and the region) and the network path to MNS',
-  };
+      detail: `${code}: these credentials may not read topics (mns:GetTopicAttributes; the role only publishes)`,
+    }),
+    error: 'check MNS_ENDPOINT (or MNS_ACCOUNT_ID and the region) and the network path to MNS',
+  });
 }
 
 async function redisCheck(r: { url: string; keyPrefix: string; timeoutMs: number }): Promise<CheckResult> {

@@ -5,7 +5,7 @@ import { listFunctions, loadHandler } from '../dev/functions.js';
 import { createInvoker } from '../invoke/config.js';
 import { InvokeError } from '../invoke/errors.js';
 import { isValidTaskId, taskIdFor } from '../invoke/task-id.js';
-import { parseCommandArgs, usageError } from './args.js';
+import { commandWithOptions, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { cliCredentials } from './credentials.js';
 import { cliInvokerSettings, errorLine, fileErrorText } from './settings.js';
@@ -38,25 +38,18 @@ Exit status: 0 the function returned (the result is printed as JSON) or FC accep
              64 wrong arguments; 66 the event cannot be read; 75 temporary failure reaching FC;
              78 invalid configuration.`;
 
-export const invokeCommand: Command = {
+export const invokeCommand: Command = commandWithOptions({
   name: 'invoke',
   summary: 'run a function with an event file: in-process with a fake FC context, or --remote on FC',
   help,
-  async run(args: string[], io: Io): Promise<number> {
-    const p = parseCommandArgs(
-      'invoke',
-      args,
-      {
-        event: { type: 'string' },
-        remote: { type: 'boolean' },
-        async: { type: 'boolean' },
-        'task-id': { type: 'string' },
-        'function-name': { type: 'string' },
-      },
-      io,
-      help,
-    );
-    if (!p.ok) return p.code;
+  options: {
+    event: { type: 'string' },
+    remote: { type: 'boolean' },
+    async: { type: 'boolean' },
+    'task-id': { type: 'string' },
+    'function-name': { type: 'string' },
+  },
+  async run(p, io) {
     const v = p.values;
     const [fn, ...extra] = p.positionals;
     if (!fn || extra.length > 0) return usageError('invoke', io, 'expected exactly one <function>').code;
@@ -95,7 +88,7 @@ export const invokeCommand: Command = {
       v.async === true ? (v['task-id'] ?? taskIdFor(`cli-${randomUUID()}`)) : undefined,
     );
   },
-};
+});
 
 async function invokeLocal(fn: string, event: Buffer, io: Io): Promise<number> {
   const creds = await cliCredentials('invoke', io);

@@ -3,7 +3,7 @@ import { historyFromJsonl, historyFromRedis } from '../follow/history.js';
 import { buildReport, type HistoryItem, parseSince, reportText } from '../follow/report.js';
 import { reportHtml } from '../follow/report-html.js';
 import { connectRedis } from '../idempotency/redis.js';
-import { parseCommandArgs, usageError } from './args.js';
+import { commandWithOptions, usageError } from './args.js';
 import { type Command, EXIT } from './command.js';
 
 const HELP = `Usage: sae-rollback report [--since 7d] [--jsonl FILE] [--html FILE] [--json]
@@ -21,24 +21,17 @@ Options:
 
 Exit status: 0 done; 64 wrong arguments; 66 input unreadable; 75 Redis unreachable.`;
 
-export const reportCommand: Command = {
+export const reportCommand: Command = commandWithOptions({
   name: 'report',
   summary: 'rollbacks per app: reasons, outcomes, p50/p95 time to abort and recover (--html page)',
   help: HELP,
-  async run(args, io) {
-    const parsed = parseCommandArgs(
-      'report',
-      args,
-      {
-        since: { type: 'string' },
-        jsonl: { type: 'string' },
-        html: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      io,
-      HELP,
-    );
-    if (!parsed.ok) return parsed.code;
+  options: {
+    since: { type: 'string' },
+    jsonl: { type: 'string' },
+    html: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(parsed, io) {
     const { values } = parsed;
     const sinceMs = parseSince(values.since ?? '7d');
     if (sinceMs === undefined)
@@ -76,4 +69,4 @@ export const reportCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});

@@ -2,7 +2,7 @@ import { appIdSchema } from '../ids.js';
 import { SaeError, SaeErrorKind } from '../sae/errors.js';
 import { parseSaeTime } from '../sae/time.js';
 import { describeStatus, TERMINAL_STATUSES } from '../sae/types.js';
-import { parseCommandArgs, usageError } from './args.js';
+import { commandWithOptions, usageError } from './args.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { cliCredentials } from './credentials.js';
 import { cliConfig, cliSaeClient, errorLine } from './settings.js';
@@ -24,19 +24,12 @@ Configuration and credentials: as for "abort" (SAE_REGION, SAE_ENDPOINT, …; th
 Exit status: 0 shown; 1 SAE refused (app not found, forbidden); 64 wrong arguments;
              75 temporary failure (throttled, network): run again; 78 invalid configuration.`;
 
-export const statusCommand: Command = {
+export const statusCommand: Command = commandWithOptions({
   name: 'status',
   summary: "show an app's status, its last change order and recent change orders as tables",
   help,
-  async run(args: string[], io: Io): Promise<number> {
-    const p = parseCommandArgs(
-      'status',
-      args,
-      { limit: { type: 'string' }, json: { type: 'boolean' } },
-      io,
-      help,
-    );
-    if (!p.ok) return p.code;
+  options: { limit: { type: 'string' }, json: { type: 'boolean' } },
+  async run(p, io) {
     if (p.positionals.length !== 1) return usageError('status', io, 'expected exactly one <appId>').code;
     const appId = appIdSchema.safeParse(p.positionals[0]);
     if (!appId.success)
@@ -119,7 +112,7 @@ export const statusCommand: Command = {
       return err instanceof SaeError && err.kind !== SaeErrorKind.Retryable ? EXIT.failed : EXIT.tempFail;
     }
   },
-};
+});
 
 /**
  * SAE's zone-less `yyyy-MM-dd HH:mm:ss` (read as UTC+8, lib/sae/time.ts) shown in UTC with its `Z`, so a

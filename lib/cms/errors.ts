@@ -1,5 +1,5 @@
 /** CloudMonitor errors, classified once where they are caught, with the same kinds as SAE errors. */
-import { ApiError, type ApiErrorContext, toApiError } from '../aliyun/errors.js';
+import { ApiError, type ApiErrorContext, apiErrorConverter } from '../aliyun/errors.js';
 import { classifyCmsCode } from '../aliyun/tables/cms.js';
 
 export type CmsErrorContext = ApiErrorContext;
@@ -13,11 +13,4 @@ export class CmsError extends ApiError {
 export { classifyCmsCode };
 
 /** Turns whatever `callApi` threw into a classified {@link CmsError}. */
-export function toCmsError(action: string, err: unknown): CmsError {
-  if (err instanceof CmsError) return err;
-  return toApiError(action, err, {
-    classify: classifyCmsCode,
-    service: 'CloudMonitor',
-    make: (message, ctx) => new CmsError(message, ctx),
-  });
-}
+export const toCmsError = apiErrorConverter(CmsError, classifyCmsCode, 'CloudMonitor');

@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import { numberish, optionalString } from '../aliyun/lenient.js';
 import { AlertLevel } from './types.js';
 
 /** CMS response bodies, parsed at the boundary; lenient on number-vs-string and nulls. */
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : undefined));
-const numberish = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 
 /** CMS's envelope: `Code` is the integer 200 in the 2019-01-01 SDK model, a string in some doc samples. */
 export const cmsEnvelopeSchema = z.object({

@@ -1,3 +1,5 @@
+import type { InvocationInfo } from '../rollback/types.js';
+
 /**
  * The FC 3.0 context object handed to event handlers (built-in Node.js runtimes). Only the fields we
  * use; FC passes more. Note: FC has no `getRemainingTimeInMillis`, so the deadline is computed from
@@ -16,6 +18,14 @@ export interface FcContext {
 export function deadlineOf(context: FcContext, startedAt: number): number | undefined {
   const t = context.function?.timeout;
   return typeof t === 'number' && t > 0 ? startedAt + t * 1000 : undefined;
+}
+
+/** What the core learns of the invocation: FC's request ID and, when FC said, the deadline. */
+export function invocationOf(context: FcContext, startedAt: number): InvocationInfo {
+  const deadline = deadlineOf(context, startedAt);
+  return deadline === undefined
+    ? { fcRequestId: context.requestId }
+    : { fcRequestId: context.requestId, deadline };
 }
 
 /** What a handler answers an FC 3.0 HTTP trigger with. */

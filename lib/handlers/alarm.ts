@@ -1,8 +1,7 @@
 import { HttpAuth } from '../auth/http-auth.js';
 import { parseEvent } from '../events/index.js';
-import { deadlineOf, eventBytes, type FcContext, type HttpResponse } from '../fc/context.js';
+import { eventBytes, type FcContext, type HttpResponse, invocationOf } from '../fc/context.js';
 import { maskSecrets } from '../log.js';
-import type { InvocationInfo } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
 import { handleRecords, type InvocationSummary } from './records.js';
 
@@ -37,9 +36,7 @@ export function createAlarmHandler(rt: Runtime) {
   const auth = new HttpAuth({ config: rt.config.auth, store: rt.store, logger: rt.logger, clock: rt.clock });
   return async (event: unknown, context: FcContext): Promise<HttpResponse | AlarmResult> => {
     const receivedAt = rt.clock.now();
-    const inv: InvocationInfo = { fcRequestId: context.requestId };
-    const deadline = deadlineOf(context, receivedAt);
-    if (deadline !== undefined) inv.deadline = deadline;
+    const inv = invocationOf(context, receivedAt);
 
     const bytes = eventBytes(event);
     // HTTP callers are authenticated before anything reads the body: refused means nothing parsed or done.

@@ -1,7 +1,6 @@
 import { parseEvent } from '../events/index.js';
-import { deadlineOf, eventBytes, type FcContext } from '../fc/context.js';
+import { eventBytes, type FcContext, invocationOf } from '../fc/context.js';
 import type { OutcomeKind } from '../rollback/outcome.js';
-import type { InvocationInfo } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
 import { RetryLaterError } from './alarm.js';
 import { handleRecords, type InvocationSummary } from './records.js';
@@ -23,9 +22,7 @@ export interface ConsumerResult extends InvocationSummary {
 export function createConsumerHandler(rt: Runtime) {
   return async (event: unknown, context: FcContext): Promise<ConsumerResult> => {
     const receivedAt = rt.clock.now();
-    const inv: InvocationInfo = { fcRequestId: context.requestId };
-    const deadline = deadlineOf(context, receivedAt);
-    if (deadline !== undefined) inv.deadline = deadline;
+    const inv = invocationOf(context, receivedAt);
 
     const parsed = parseEvent(eventBytes(event), receivedAt, { alertKeys: rt.config.alertKeys });
     const summary = await handleRecords(rt, parsed.records, inv);

@@ -1,6 +1,5 @@
-import { deadlineOf, type FcContext } from '../fc/context.js';
+import { type FcContext, invocationOf } from '../fc/context.js';
 import type { GuardReport } from '../guard/index.js';
-import type { InvocationInfo } from '../rollback/types.js';
 import type { Runtime } from '../runtime.js';
 
 /**
@@ -11,9 +10,7 @@ import type { Runtime } from '../runtime.js';
 export function createGuardHandler(rt: Runtime) {
   return async (_event: unknown, context: FcContext): Promise<GuardReport> => {
     const startedAt = rt.clock.now();
-    const inv: InvocationInfo = { fcRequestId: context.requestId };
-    const deadline = deadlineOf(context, startedAt);
-    if (deadline !== undefined) inv.deadline = deadline;
+    const inv = invocationOf(context, startedAt);
     return rt.guard.run(inv);
   };
 }

@@ -70,10 +70,9 @@ export class Fc2Invoker implements Invoker {
   }
 
   async invokeSync(functionName: string, payload: Buffer | string): Promise<SyncInvocation> {
-    const res = await this.#invoke(functionName, payload, { 'X-Fc-Invocation-Type': 'Sync' }).catch(
-      (err: unknown) => {
-        throw toInvokeError(err, functionName, undefined);
-      },
+    const res = await orInvokeError(
+      this.#invoke(functionName, payload, { 'X-Fc-Invocation-Type': 'Sync' }),
+      (err) => toInvokeError(err, functionName, undefined),
     );
     const errorType = res.headers['x-fc-error-type'];
     const body = Buffer.isBuffer(res.data)

@@ -78,10 +78,9 @@ export class Fc3Invoker implements Invoker {
   }
 
   async invokeSync(functionName: string, payload: Buffer | string): Promise<SyncInvocation> {
-    const res = await this.#invoke(functionName, payload, { 'x-fc-invocation-type': 'Sync' }).catch(
-      (err: unknown) => {
-        throw toInvokeError(err, functionName, undefined);
-      },
+    const res = await orInvokeError(
+      this.#invoke(functionName, payload, { 'x-fc-invocation-type': 'Sync' }),
+      (err) => toInvokeError(err, functionName, undefined),
     );
     return res;
   }

@@ -16,7 +16,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { registerSecret } from '../log.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { renderDingTalkMarkdown } from './dingtalk-markdown.js';
-import { NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import {
   type PostResponse,
   parseHttpEndpoint,
@@ -194,10 +194,5 @@ function transportError(e: unknown, timeoutMs: number, secrets: readonly string[
 }
 
 function invalidConfig(message: string): NotifyError {
-  return new NotifyError(`DingTalk notifier misconfigured: ${message}`, {
-    channel: NotifyChannel.dingtalk,
-    kind: NotifyErrorKind.invalidInput,
-    code: DingTalkClientErrorCode.invalidConfig,
-    retryable: false,
-  });
+  return misconfigured(NotifyChannel.dingtalk, 'DingTalk notifier', message);
 }

@@ -101,3 +101,16 @@ export class NotifyError extends Error {
 export function isNotifyError(e: unknown): e is NotifyError {
   return e instanceof NotifyError;
 }
+
+/**
+ * A notifier's options rejected at construction (`who` names it, e.g. `webhook notifier`): never retryable,
+ * code `Client.InvalidConfig` on every channel.
+ */
+export function misconfigured(channel: NotifyChannel, who: string, message: string): NotifyError {
+  return new NotifyError(`${who} misconfigured: ${message}`, {
+    channel,
+    kind: NotifyErrorKind.invalidInput,
+    code: MnsClientErrorCode.invalidConfig,
+    retryable: false,
+  });
+}

@@ -1,16 +1,11 @@
 /**
  * GetEventBus (`POST /openapi/getEventBus`, body `{"EventBusName"}`, as the official SDK
  * aliyun/alibabacloud-eventbridge-sdk calls it), for `sae-rollback doctor`: whether the outcome bus exists,
- * read-only. Signed like PutEvents (./eventbridge-signature.ts). Needs `eventbridge:GetEventBus`, which the
+ * read-only. Signed as PutEvents is (signedEventBridgeHeaders, ./eventbridge-request.ts). Needs `eventbridge:GetEventBus`, which the
  * functions' role does not have (it only puts events): doctor runs it with the operator's credentials.
  */
-import { randomUUID } from 'node:crypto';
 import type { CloudCredentials } from '../credentials.js';
-import {
-  eventBridgeContentMd5,
-  eventBridgeSignature,
-  eventBridgeStringToSign,
-} from './eventbridge-signature.js';
+import { signedEventBridgeHeaders } from './eventbridge-request.js';
 import type { TopicProbe } from './mns-topic-probe.js';
 
 export const GET_EVENT_BUS_PATH = '/openapi/getEventBus';
@@ -27,31 +22,13 @@ export async function probeEventBus(opts: {
 }): Promise<BusProbe> {
   const url = new URL(GET_EVENT_BUS_PATH, opts.endpoint);
   const body = JSON.stringify({ EventBusName: opts.bus });
-  const date = new Date().toUTCString();
-  const headers: Record<string, string> = {
-    date,
-    accept: 'application/json',
-    'content-type': CONTENT_TYPE,
-    'content-md5': eventBridgeContentMd5(body),
-    'x-eventbridge-version': '2020-04-01',
-    'x-acs-signature-method': 'HMAC-SHA1',
-    'x-acs-signature-version': '1.0',
-    'x-acs-signature-nonce': randomUUID(),
-  };
-  const { accessKeyId, accessKeySecret, securityToken } = opts.credentials;
-  if (securityToken) {
-    headers['x-acs-accesskey-id'] = accessKeyId;
-    headers['x-acs-security-token'] = securityToken;
-  }
-  const stringToSign = eventBridgeStringToSign({
-    method: 'POST',
-    contentMd5: headers['content-md5'],
-    contentType: CONTENT_TYPE,
-    date,
-    headers,
+  const headers = signedEventBridgeHeaders({
     path: GET_EVENT_BUS_PATH,
+    contentType: CONTENT_TYPE,
+    date: new Date().toUTCString(),
+    body,
+    creds: opts.credentials,
   });
-  headers.authorization = `acs:${accessKeyId}:${eventBridgeSignature(stringToSign, accessKeySecret)}`;
   try {
     const res = await fetch(url, {
       method: 'POST',

@@ -19,15 +19,35 @@ export function signedPutEventsHeaders(o: {
   payload: Buffer;
   creds: CloudCredentials;
 }): Record<string, string> {
+  return signedEventBridgeHeaders({
+    path: PUT_EVENTS_PATH,
+    contentType: CLOUDEVENTS_BATCH_CONTENT_TYPE,
+    date: o.date,
+    body: o.payload,
+    creds: o.creds,
+    plain: { host: o.host, 'content-length': String(o.payload.length), 'user-agent': 'sae-rollback' },
+  });
+}
+
+/**
+ * The signed headers of an EventBridge `POST <path>` (PutEvents, GetEventBus) carrying `body` of
+ * `contentType`, dated `date`. `plain`: headers sent as they are, outside the signature (host, length).
+ */
+export function signedEventBridgeHeaders(o: {
+  path: string;
+  contentType: string;
+  date: string;
+  body: Buffer | string;
+  creds: CloudCredentials;
+  plain?: Record<string, string>;
+}): Record<string, string> {
   const { creds } = o;
   const headers: Record<string, string> = {
-    host: o.host,
+    ...o.plain,
     date: o.date,
     accept: 'application/json',
-    'content-type': CLOUDEVENTS_BATCH_CONTENT_TYPE,
-    'content-md5': eventBridgeContentMd5(o.payload),
-    'content-length': String(o.payload.length),
-    'user-agent': 'sae-rollback',
+    'content-type': o.contentType,
+    'content-md5': eventBridgeContentMd5(o.body),
     'x-eventbridge-version': EVENTBRIDGE_API_VERSION,
     'x-acs-signature-method': 'HMAC-SHA1',
     'x-acs-signature-version': '1.0',
@@ -41,10 +61,10 @@ export function signedPutEventsHeaders(o: {
   const stringToSign = eventBridgeStringToSign({
     method: 'POST',
     contentMd5: headers['content-md5'],
-    contentType: CLOUDEVENTS_BATCH_CONTENT_TYPE,
+    contentType: o.contentType,
     date: o.date,
     headers,
-    path: PUT_EVENTS_PATH,
+    path: o.path,
   });
   // `acs:<id>:<sig>` as the official SDKs send it (the docs also show `acs <id>:<sig>`; the service takes both).
   headers.authorization = `acs:${creds.accessKeyId}:${eventBridgeSignature(stringToSign, creds.accessKeySecret)}`;

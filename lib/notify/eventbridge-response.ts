@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isRetryable } from '../aliyun/classify.js';
 import { classifyEventBridgeCode, classifyEventBridgeEntry } from '../aliyun/tables/eventbridge.js';
 import type { Outcome } from '../rollback/outcome.js';
-import { NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, redactSecrets, transportFailure } from './http-post.js';
 
 /** Codes this client assigns itself; the service's own codes (`EventBusNotExist`, …) pass through. */
@@ -215,10 +215,5 @@ export function unexpected(e: unknown): NotifyError {
 }
 
 export function invalidConfig(message: string): NotifyError {
-  return new NotifyError(`EventBridge client misconfigured: ${message}`, {
-    channel: NotifyChannel.eventbridge,
-    kind: NotifyErrorKind.invalidInput,
-    code: EventBridgeClientErrorCode.invalidConfig,
-    retryable: false,
-  });
+  return misconfigured(NotifyChannel.eventbridge, 'EventBridge client', message);
 }

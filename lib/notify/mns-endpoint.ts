@@ -1,5 +1,11 @@
 /** Where the MNS client sends: the endpoint rule, the checks on a configured endpoint, and their errors. */
-import { MnsClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import {
+  type MnsClientErrorCode,
+  misconfigured,
+  NotifyChannel,
+  type NotifyError,
+  NotifyErrorKind,
+} from './errors.js';
 
 /** How the function reaches MNS: over the internet, the classic internal network, or a VPC. */
 export const MnsNetwork = { public: 'public', internal: 'internal', vpc: 'vpc' } as const;
@@ -44,8 +50,5 @@ export function mnsInvalidInput(code: MnsClientErrorCode): ConstructorParameters
 }
 
 export function invalidConfig(message: string): NotifyError {
-  return new NotifyError(
-    `MNS client misconfigured: ${message}`,
-    mnsInvalidInput(MnsClientErrorCode.invalidConfig),
-  );
+  return misconfigured(NotifyChannel.mns, 'MNS client', message);
 }

@@ -16,7 +16,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
 import { registerSecret } from '../log.js';
 import type { Outcome } from '../rollback/outcome.js';
-import { NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, parseHttpEndpoint, postOnce, transportFailure } from './http-post.js';
 import type { Notifier } from './notifier.js';
 
@@ -193,10 +193,5 @@ function transportError(
 }
 
 function invalidConfig(message: string): NotifyError {
-  return new NotifyError(`webhook notifier misconfigured: ${message}`, {
-    channel: NotifyChannel.webhook,
-    kind: NotifyErrorKind.invalidInput,
-    code: WebhookClientErrorCode.invalidConfig,
-    retryable: false,
-  });
+  return misconfigured(NotifyChannel.webhook, 'webhook notifier', message);
 }

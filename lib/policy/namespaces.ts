@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CachedJson } from '../cached-json.js';
 import type { SharedState } from '../idempotency/store.js';
 import type { ApplicationPage, ApplicationSummary, ListApplicationsQuery } from '../sae/app-types.js';
 
@@ -26,11 +27,11 @@ export const MISS_RELIST_MS = 30_000;
  */
 export class AppDirectory {
   readonly #store: SharedState;
-  readonly #ttlMs: number;
+  readonly #listings: CachedJson<ApplicationSummary[]>;
 
   constructor(opts: { store: SharedState; ttlMs?: number }) {
     this.#store = opts.store;
-    this.#ttlMs = opts.ttlMs ?? 5 * 60_000;
+    this.#listings = new CachedJson(opts.store, cachedSchema, opts.ttlMs ?? 5 * 60_000);
   }
 
   /** The namespace's apps: cached, or listed page by page (at most 5,000). `fresh`: list them now. */
@@ -40,7 +41,7 @@ export class AppDirectory {
     opts: { fresh?: boolean } = {},
   ): Promise<ApplicationSummary[]> {
     const key = `sae-rollback:ns:${namespaceId}:apps`;
-    const hit = opts.fresh ? undefined : this.#parse(await this.#store.getValue(key));
+    const hit = opts.fresh ? undefined : await this.#listings.get(key);
     if (hit) return hit;
     // A listing also counts as the namespace's look-up for misses: none again within MISS_RELIST_MS.
     if (!opts.fresh) await this.#store.lease(this.#relistKey(namespaceId), randomUUID(), MISS_RELIST_MS);
@@ -50,7 +51,7 @@ export class AppDirectory {
       apps.push(...res.applications.map((a) => ({ ...a, namespaceId: a.namespaceId ?? namespaceId })));
       if (res.applications.length < PAGE_SIZE || apps.length >= res.totalSize) break;
     }
-    await this.#store.putValue(key, JSON.stringify(apps), this.#ttlMs);
+    await this.#listings.put(key, apps);
     return apps;
   }
 
@@ -77,15 +78,5 @@ export class AppDirectory {
 
   #relistKey(namespaceId: string): string {
     return `sae-rollback:ns:${namespaceId}:listed`;
-  }
-
-  #parse(raw: string | undefined): ApplicationSummary[] | undefined {
-    if (raw === undefined) return undefined;
-    try {
-      const r = cachedSchema.safeParse(JSON.parse(raw));
-      return r.success ? (r.data as ApplicationSummary[]) : undefined;
-    } catch {
-      return undefined;
-    }
   }
 }

@@ -12,7 +12,7 @@ import type {
   SaeAppApi,
 } from './app-types.js';
 import { defaultSaeEndpoint } from './client.js';
-import { callSae, refuseLocally, type SaeRoute } from './roa.js';
+import { callSae, pageMeta, refuseLocally, type SaeRoute, withData } from './roa.js';
 import type { SaeResult } from './types.js';
 
 /** Same construction options as `SaeClient`. */
@@ -70,25 +70,19 @@ export class SaeAppClient implements SaeAppApi {
     const size = positive(action, 'pageSize', q.pageSize);
     if (size !== undefined) query.PageSize = size;
     const res = await this.#call(action, query, applicationPageDataSchema);
-    const d = res.data;
-    return {
-      ...res,
-      data: {
-        currentPage: d.CurrentPage,
-        pageSize: d.PageSize,
-        totalSize: d.TotalSize,
-        applications: d.Applications.map((a) =>
-          compact<ApplicationSummary>({
-            appId: a.AppId,
-            appName: a.AppName,
-            namespaceId: a.NamespaceId,
-            regionId: a.RegionId,
-            instances: a.Instances,
-            runningInstances: a.RunningInstances,
-          }),
-        ),
-      },
-    };
+    return withData(res, (d) => ({
+      ...pageMeta(d),
+      applications: d.Applications.map((a) =>
+        compact<ApplicationSummary>({
+          appId: a.AppId,
+          appName: a.AppName,
+          namespaceId: a.NamespaceId,
+          regionId: a.RegionId,
+          instances: a.Instances,
+          runningInstances: a.RunningInstances,
+        }),
+      ),
+    }));
   }
 
   async listAppVersions(appId: string): Promise<SaeResult<AppVersion[]>> {
@@ -124,14 +118,12 @@ export class SaeAppClient implements SaeAppApi {
       query.AutoEnableApplicationScalingRule = String(input.autoEnableApplicationScalingRule);
     }
     const res = await this.#call(action, query, rollbackDataSchema);
-    const { ChangeOrderId, IsNeedApproval } = res.data;
-    return {
-      ...res,
-      data: compact<RollbackApplicationResult>({
-        changeOrderId: ChangeOrderId,
-        isNeedApproval: IsNeedApproval,
+    return withData(res, (d) =>
+      compact<RollbackApplicationResult>({
+        changeOrderId: d.ChangeOrderId,
+        isNeedApproval: d.IsNeedApproval,
       }),
-    };
+    );
   }
 
   #call<S extends z.ZodType>(action: SaeAppAction, query: Record<string, string>, dataSchema: S) {

@@ -1,12 +1,8 @@
 import { z } from 'zod';
+import { numberish, optionalString } from '../aliyun/lenient.js';
 
 /** `Data` of the SAE application APIs (field names from the TS SDK models), lenient on types and nulls. */
 
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : undefined));
-const numberish = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 const optionalNumber = numberish.nullish().transform((v) => v ?? undefined);
 
 export const applicationPageDataSchema = z.object({

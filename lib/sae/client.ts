@@ -6,7 +6,7 @@ import {
   type OpenApiClientInstance,
   type OpenApiClientOptions,
 } from '../aliyun/openapi.js';
-import { callSae, type SaeRoute } from './roa.js';
+import { callSae, pageMeta, type SaeRoute, withData } from './roa.js';
 import {
   abortDataSchema,
   applicationStatusDataSchema,
@@ -70,10 +70,8 @@ export class SaeClient implements SaeApi {
       { ChangeOrderId: changeOrderId },
       changeOrderDataSchema,
     );
-    const d = res.data;
-    return {
-      ...res,
-      data: compact<ChangeOrder>({
+    return withData(res, (d) =>
+      compact<ChangeOrder>({
         changeOrderId: d.ChangeOrderId,
         appId: d.AppId,
         appName: d.AppName,
@@ -84,15 +82,13 @@ export class SaeClient implements SaeApi {
         description: d.Description,
         supportRollback: d.SupportRollback,
       }),
-    };
+    );
   }
 
   async describeApplicationStatus(appId: string): Promise<SaeResult<ApplicationStatus>> {
     const res = await this.#call('DescribeApplicationStatus', { AppId: appId }, applicationStatusDataSchema);
-    const d = res.data;
-    return {
-      ...res,
-      data: compact<ApplicationStatus>({
+    return withData(res, (d) =>
+      compact<ApplicationStatus>({
         appId: d.AppId,
         lastChangeOrderId: d.LastChangeOrderId,
         lastChangeOrderRunning: d.LastChangeOrderRunning,
@@ -100,7 +96,7 @@ export class SaeClient implements SaeApi {
         subStatus: d.SubStatus,
         currentStatus: d.CurrentStatus,
       }),
-    };
+    );
   }
 
   async listChangeOrders(q: ListChangeOrdersQuery): Promise<SaeResult<ChangeOrderPage>> {
@@ -109,26 +105,20 @@ export class SaeClient implements SaeApi {
     if (q.pageSize !== undefined) query.PageSize = String(q.pageSize);
     if (q.coStatus !== undefined) query.CoStatus = String(q.coStatus);
     const res = await this.#call('ListChangeOrders', query, changeOrderPageDataSchema);
-    const d = res.data;
-    return {
-      ...res,
-      data: {
-        currentPage: d.CurrentPage,
-        pageSize: d.PageSize,
-        totalSize: d.TotalSize,
-        changeOrders: d.ChangeOrderList.map((c) =>
-          compact<ChangeOrderSummary>({
-            changeOrderId: c.ChangeOrderId,
-            appId: c.AppId,
-            status: c.Status,
-            coTypeCode: c.CoTypeCode,
-            createTime: c.CreateTime,
-            finishTime: c.FinishTime,
-            batchCount: c.BatchCount,
-          }),
-        ),
-      },
-    };
+    return withData(res, (d) => ({
+      ...pageMeta(d),
+      changeOrders: d.ChangeOrderList.map((c) =>
+        compact<ChangeOrderSummary>({
+          changeOrderId: c.ChangeOrderId,
+          appId: c.AppId,
+          status: c.Status,
+          coTypeCode: c.CoTypeCode,
+          createTime: c.CreateTime,
+          finishTime: c.FinishTime,
+          batchCount: c.BatchCount,
+        }),
+      ),
+    }));
   }
 
   #call<S extends z.ZodType>(action: SaeAction, query: Record<string, string>, dataSchema: S) {

@@ -9,7 +9,7 @@ import {
   type ApiErrorContext,
   ApiErrorKind,
   ApiErrorReason,
-  toApiError,
+  apiErrorConverter,
 } from '../aliyun/errors.js';
 import { classifySaeCode } from '../aliyun/tables/sae.js';
 
@@ -35,11 +35,4 @@ export const classifyCode = classifySaeCode;
  * Turns whatever `callApi` threw into a classified {@link SaeError}: tea ResponseError, a bare
  * SyntaxError for non-JSON bodies (an HTML 502), RequestTimeoutError, network errors, no credentials.
  */
-export function toSaeError(action: string, err: unknown): SaeError {
-  if (err instanceof SaeError) return err;
-  return toApiError(action, err, {
-    classify: classifySaeCode,
-    service: 'SAE',
-    make: (message, ctx) => new SaeError(message, ctx),
-  });
-}
+export const toSaeError = apiErrorConverter(SaeError, classifySaeCode, 'SAE');

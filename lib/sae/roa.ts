@@ -104,3 +104,13 @@ export function parseSaeEnvelope<S extends z.ZodType>(
   }
   return { ...meta, data: data.data };
 }
+
+/** `res` with its `data` mapped by `f` (the call's request ID and other metadata kept). */
+export function withData<T, U>(res: SaeResult<T>, f: (d: T) => U): SaeResult<U> {
+  return { ...res, data: f(res.data) };
+}
+
+/** The paging fields every SAE list answer carries, in our spelling. */
+export function pageMeta(d: { CurrentPage: number; PageSize: number; TotalSize: number }) {
+  return { currentPage: d.CurrentPage, pageSize: d.PageSize, totalSize: d.TotalSize };
+}

@@ -1,15 +1,10 @@
 import { z } from 'zod';
+import { numberish, optionalString } from '../aliyun/lenient.js';
 
 /**
  * SAE response bodies, parsed at the boundary. Lenient where SAE is inconsistent in practice (numbers
  * sent as strings, nulls for absent fields), strict where a wrong value would mislead a decision.
  */
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => (v ? v : undefined));
-const numberish = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform(Number);
 
 /** The common envelope. `Code` is a string ("200") in SAE, a number in some doc samples. */
 export const envelopeSchema = z.object({
