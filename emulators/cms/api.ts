@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
 import { readBody, sendJson, sendText, sleep } from '../http.js';
-import { newRequestId, type Reply } from '../sae/envelope.js';
+import { newRequestId, type Reply } from '../kit/pop-envelope.js';
 import type { FaultPlan, FaultQueue } from '../sae/faults.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import { cmsFailure, cmsGatewayError, knownCmsGatewayError } from './envelope.js';
