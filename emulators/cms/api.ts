@@ -74,24 +74,11 @@ async function decide(
   body: Buffer,
 ): Promise<Outcome> {
   const { requestId } = call;
-  const gate = deps.gate.check({
-    method: call.method,
-    path: call.path,
-    query: urlQuery,
-    headers: req.headers,
-    body,
-  });
-  if (!gate.ok) {
-    call.signatureValid = gate.signatureValid;
-    if (gate.accessKeyId !== undefined) call.accessKeyId = gate.accessKeyId;
-    return knownCmsGatewayError(requestId, deps.regionId, gate.code, gate.detail);
-  }
-  call.signatureValid = true;
-  call.accessKeyId = gate.accessKeyId;
-
-  if (req.headers['x-acs-version'] !== CMS_API_VERSION) {
-    return knownCmsGatewayError(requestId, deps.regionId, 'InvalidVersion');
-  }
+  const input = { method: call.method, path: call.path, query: urlQuery, headers: req.headers, body };
+  const gate = deps.gate.admit(call, input, CMS_API_VERSION, (code, detail) =>
+    knownCmsGatewayError(requestId, deps.regionId, code, detail),
+  );
+  if (!gate.ok) return gate.reply;
   const handler = CMS_HANDLERS[call.action];
   if (!handler || call.path !== '/' || (call.method !== 'POST' && call.method !== 'GET')) {
     return knownCmsGatewayError(requestId, deps.regionId, 'InvalidAction.NotFound');
