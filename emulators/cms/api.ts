@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
 import { readBody, sendJson, sendText, sleep } from '../http.js';
-import { newRequestId, type Reply } from '../sae/envelope.js';
+import { newRequestId, type Reply } from '../kit/pop-envelope.js';
 import type { FaultPlan, FaultQueue } from '../sae/faults.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import { cmsFailure, cmsGatewayError, knownCmsGatewayError } from './envelope.js';
@@ -74,24 +74,11 @@ async function decide(
   body: Buffer,
 ): Promise<Outcome> {
   const { requestId } = call;
-  const gate = deps.gate.check({
-    method: call.method,
-    path: call.path,
-    query: urlQuery,
-    headers: req.headers,
-    body,
-  });
-  if (!gate.ok) {
-    call.signatureValid = gate.signatureValid;
-    if (gate.accessKeyId !== undefined) call.accessKeyId = gate.accessKeyId;
-    return knownCmsGatewayError(requestId, deps.regionId, gate.code, gate.detail);
-  }
-  call.signatureValid = true;
-  call.accessKeyId = gate.accessKeyId;
-
-  if (req.headers['x-acs-version'] !== CMS_API_VERSION) {
-    return knownCmsGatewayError(requestId, deps.regionId, 'InvalidVersion');
-  }
+  const input = { method: call.method, path: call.path, query: urlQuery, headers: req.headers, body };
+  const gate = deps.gate.admit(call, input, CMS_API_VERSION, (code, detail) =>
+    knownCmsGatewayError(requestId, deps.regionId, code, detail),
+  );
+  if (!gate.ok) return gate.reply;
   const handler = CMS_HANDLERS[call.action];
   if (!handler || call.path !== '/' || (call.method !== 'POST' && call.method !== 'GET')) {
     return knownCmsGatewayError(requestId, deps.regionId, 'InvalidAction.NotFound');

@@ -1,37 +1,11 @@
 /** CMS response bodies: the POP gateway error shape, CMS's own `{Success, Code, Message}` envelope. */
-import { GATEWAY_ERRORS, type GatewayErrorCode, type Reply } from '../sae/envelope.js';
+import { popGateway, type Reply } from '../kit/pop-envelope.js';
 
-/** The gateway error body, with CMS's `HostId` (`metrics.<region>.aliyuncs.com`). */
-export function cmsGatewayError(
-  requestId: string,
-  regionId: string,
-  code: string,
-  message: string,
-  status: number,
-): Reply {
-  return {
-    status,
-    code,
-    body: {
-      RequestId: requestId,
-      HostId: `metrics.${regionId}.aliyuncs.com`,
-      Code: code,
-      Message: message,
-      Recommend: `https://next.api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=Cms`,
-    },
-  };
-}
-
-/** A documented gateway error (same table as the SAE emulator's), `%s` filled by `detail`. */
-export function knownCmsGatewayError(
-  requestId: string,
-  regionId: string,
-  code: GatewayErrorCode,
-  detail?: string,
-): Reply {
-  const { status, message } = GATEWAY_ERRORS[code];
-  return cmsGatewayError(requestId, regionId, code, message.replace('%s', detail ?? ''), status);
-}
+/** Gateway errors with CMS's `HostId` (`metrics.<region>.aliyuncs.com`), same table as SAE's. */
+export const { gatewayError: cmsGatewayError, knownGatewayError: knownCmsGatewayError } = popGateway({
+  host: 'metrics',
+  product: 'Cms',
+});
 
 /**
  * A parameter error. CMS's exact code for these is not documented for DescribeMetricRuleList; the

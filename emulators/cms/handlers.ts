@@ -8,7 +8,7 @@
  * Alarms: {Alarm: [...]}}`; each alarm carries `Dimensions` as a JSON string (SDK example
  * `[{"instanceId":"i-..."}]`).
  */
-import type { Reply } from '../sae/envelope.js';
+import type { Reply } from '../kit/pop-envelope.js';
 import { cmsSuccess, invalidParameter } from './envelope.js';
 import type { CmsState, RuleFilter } from './state.js';
 import { ALERT_STATES, type AlertState, type MetricRuleView } from './types.js';

@@ -5,7 +5,7 @@
  * Production endpoint: `metrics.<region>.aliyuncs.com`.
  */
 import { type Clock, systemClock } from '../kit/clock.js';
-import { startSplitServer } from '../kit/split-server.js';
+import { type PopEmulatorBase, popEmulatorBase, startSplitServer } from '../kit/split-server.js';
 import { FaultQueue } from '../sae/faults.js';
 import { Acs3Gate } from '../sae/gate.js';
 import { CMS_ADMIN_PREFIX, serveCmsAdmin } from './admin.js';
@@ -70,32 +70,31 @@ export async function startCmsEmulator(opts: StartCmsEmulatorOptions = {}): Prom
     api: (req, res) => serveCmsApi(deps, req, res),
   });
 
-  const emulator: CmsEmulator = {
-    url: server.url,
-    endpoint: server.endpoint,
-    port: server.port,
-    get calls() {
-      return calls;
-    },
-    close: () => server.close(),
-    addCredential,
-    seedRule: (input) => state.seedRule(input),
-    setAlertState: (ruleId, alertState) => state.setAlertState(ruleId, alertState),
-    setEnableState: (ruleId, enabled) => state.setEnableState(ruleId, enabled),
-    getRule: (ruleId) => state.getRule(ruleId),
-    rules: () => state.rules(),
-    callsTo: (action) => calls.filter((c) => c.action === action),
-    clearCalls() {
-      calls = [];
-    },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    reset() {
-      state.reset();
-      faults.clear();
-      calls = [];
-    },
-    snapshot: () => ({ rules: state.rules(), faults: faults.list(), accessKeyIds: [...credentials.keys()] }),
-  };
+  const emulator: CmsEmulator = Object.assign(
+    popEmulatorBase(server, () => calls, addCredential),
+    {
+      seedRule: (input) => state.seedRule(input),
+      setAlertState: (ruleId, alertState) => state.setAlertState(ruleId, alertState),
+      setEnableState: (ruleId, enabled) => state.setEnableState(ruleId, enabled),
+      getRule: (ruleId) => state.getRule(ruleId),
+      rules: () => state.rules(),
+      callsTo: (action) => calls.filter((c) => c.action === action),
+      clearCalls() {
+        calls = [];
+      },
+      injectFault: (fault) => faults.add(fault),
+      clearFaults: () => faults.clear(),
+      reset() {
+        state.reset();
+        faults.clear();
+        calls = [];
+      },
+      snapshot: () => ({
+        rules: state.rules(),
+        faults: faults.list(),
+        accessKeyIds: [...credentials.keys()],
+      }),
+    } satisfies Omit<CmsEmulator, keyof PopEmulatorBase<EmulatorCredential, CallRecord>>,
+  );
   return emulator;
 }

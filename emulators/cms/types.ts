@@ -1,4 +1,6 @@
 /** Public shapes of the CloudMonitor (CMS 2019-01-01) emulator. */
+
+import type { PopEmulatorBase } from '../kit/split-server.js';
 import type { CallRecord, EmulatorCredential, Fault } from '../sae/types.js';
 
 export type { CallRecord, EmulatorCredential, Fault } from '../sae/types.js';
@@ -60,16 +62,8 @@ export interface CmsSnapshot {
 }
 
 /** A running CMS emulator: a real HTTP server on 127.0.0.1 plus in-process controls. */
-export interface CmsEmulator {
-  /** `http://127.0.0.1:PORT` */
-  readonly url: string;
-  /** `127.0.0.1:PORT`, for openapi-client's `Config.endpoint` (with `protocol: 'http'`). */
-  readonly endpoint: string;
-  readonly port: number;
-  /** Every API request, rejected ones included, oldest first; `query` holds query and form parameters. */
-  readonly calls: readonly CallRecord[];
-  close(): Promise<void>;
-  addCredential(credential: EmulatorCredential): void;
+/** `url`/`endpoint` (`127.0.0.1:PORT`, for openapi-client's `Config.endpoint` with `protocol: 'http'`). */
+export interface CmsEmulator extends PopEmulatorBase<EmulatorCredential, CallRecord> {
   seedRule(input: SeedRuleInput): MetricRuleView;
   setAlertState(ruleId: string, alertState: AlertState): MetricRuleView;
   setEnableState(ruleId: string, enabled: boolean): MetricRuleView;

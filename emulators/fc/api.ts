@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TASK_ID_PATTERN } from '../../lib/invoke/task-id.js';
 import { headerValue, readBody, sendText } from '../http.js';
-import { GATEWAY_ERRORS } from '../sae/envelope.js';
+import { GATEWAY_ERRORS } from '../kit/pop-envelope.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import type { Fc2Check } from './fc2-verify.js';
 import type { FcState } from './state.js';

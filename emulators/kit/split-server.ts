@@ -43,3 +43,31 @@ export async function startSplitServer(opts: {
     },
   };
 }
+
+/** What a running POP emulator shows besides its own controls: its server, call log and credentials. */
+export interface PopEmulatorBase<Credential, Call> extends SplitServer {
+  /**
+   * Every API request received, rejected ones included, oldest first; `query` holds query and form
+   * parameters. Admin requests are not logged.
+   */
+  readonly calls: readonly Call[];
+  addCredential(credential: Credential): void;
+}
+
+/** The base of a POP emulator's controls; `calls` reads the log live, so a cleared log shows as cleared. */
+export function popEmulatorBase<Credential, Call>(
+  server: SplitServer,
+  calls: () => readonly Call[],
+  addCredential: (credential: Credential) => void,
+): PopEmulatorBase<Credential, Call> {
+  return {
+    port: server.port,
+    url: server.url,
+    endpoint: server.endpoint,
+    get calls() {
+      return calls();
+    },
+    close: () => server.close(),
+    addCredential,
+  };
+}

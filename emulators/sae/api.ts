@@ -75,23 +75,11 @@ async function decide(
   call: CallRecord,
   body: Buffer,
 ): Promise<Outcome> {
-  const gate = deps.gate.check({
-    method: call.method,
-    path: call.path,
-    query: call.query,
-    headers: req.headers,
-    body,
-  });
-  if (!gate.ok) {
-    call.signatureValid = gate.signatureValid;
-    if (gate.accessKeyId !== undefined) call.accessKeyId = gate.accessKeyId;
-    return knownGatewayError(requestId, deps.regionId, gate.code, gate.detail);
-  }
-  call.signatureValid = true;
-  call.accessKeyId = gate.accessKeyId;
-
-  if (req.headers['x-acs-version'] !== SAE_API_VERSION)
-    return knownGatewayError(requestId, deps.regionId, 'InvalidVersion');
+  const input = { method: call.method, path: call.path, query: call.query, headers: req.headers, body };
+  const gate = deps.gate.admit(call, input, SAE_API_VERSION, (code, detail) =>
+    knownGatewayError(requestId, deps.regionId, code, detail),
+  );
+  if (!gate.ok) return gate.reply;
   const route = routeForPath(call.path);
   if (!route || route.method !== call.method) {
     return knownGatewayError(requestId, deps.regionId, 'InvalidAction.NotFound');

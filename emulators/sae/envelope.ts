@@ -1,10 +1,8 @@
 /** Response bodies: the SAE envelope for business answers, the POP gateway shape for gateway errors. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { fill, popGateway, type Reply } from '../kit/pop-envelope.js';
 
-/** `91F93257-7A4A-4BD3-9A7E-2F6EAE6D1234`-style request ID. */
-export function newRequestId(): string {
-  return randomUUID().toUpperCase();
-}
+export { GATEWAY_ERRORS, type GatewayErrorCode, newRequestId, type Reply } from '../kit/pop-envelope.js';
 
 /** 30 hex characters, like `0a98a02315955564772843261e1234`. */
 export function newTraceId(): string {
@@ -38,86 +36,8 @@ export const SAE_ERRORS = {
 
 export type SaeErrorCode = keyof typeof SAE_ERRORS;
 
-/** Errors the POP gateway answers before SAE sees the request. */
-export const GATEWAY_ERRORS = {
-  MissingAuthorization: { status: 400, message: 'Authorization is mandatory for this action.' },
-  IncompleteSignature: {
-    status: 400,
-    message: 'The request signature does not conform to Aliyun standards. %s',
-  },
-  'InvalidAccessKeyId.NotFound': { status: 404, message: 'Specified access key is not found.' },
-  SignatureDoesNotMatch: {
-    status: 403,
-    message: 'The request signature does not conform to Aliyun standards. server string to sign is:%s',
-  },
-  'InvalidSecurityToken.Mismatch': {
-    status: 403,
-    message: 'Specified SecurityToken mismatch with the AccessKey.',
-  },
-  'InvalidSecurityToken.Malformed': {
-    status: 403,
-    message: 'Specified SecurityToken is malformed or missing.',
-  },
-  'InvalidTimeStamp.Format': {
-    status: 400,
-    message: 'Specified time stamp or date value is not well formatted.',
-  },
-  'InvalidTimeStamp.Expired': { status: 400, message: 'Specified time stamp or date value is expired.' },
-  SignatureNonceUsed: { status: 400, message: 'Specified signature nonce was used already.' },
-  InvalidVersion: { status: 400, message: 'Specified parameter Version is not valid.' },
-  'InvalidAction.NotFound': {
-    status: 404,
-    message: 'Specified api is not found, please check your url and method.',
-  },
-  'Throttling.User': { status: 400, message: 'Request was denied due to user flow control.' },
-} as const;
-
-export type GatewayErrorCode = keyof typeof GATEWAY_ERRORS;
-
-/** A response the server will write: status, JSON body, and the code for the call log. */
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  code?: string;
-}
-
-/** Replaces each `%s` in turn with the next detail (missing ones become empty). */
-function fill(template: string, ...details: Array<string | undefined>): string {
-  let i = 0;
-  return template.replace(/%s/g, () => details[i++] ?? '');
-}
-
-/** The gateway error body `{RequestId, HostId, Code, Message, Recommend}`. */
-export function gatewayError(
-  requestId: string,
-  regionId: string,
-  code: string,
-  message: string,
-  status: number,
-): Reply {
-  return {
-    status,
-    code,
-    body: {
-      RequestId: requestId,
-      HostId: `sae.${regionId}.aliyuncs.com`,
-      Code: code,
-      Message: message,
-      Recommend: `https://next.api.aliyun.com/troubleshoot?q=${encodeURIComponent(code)}&product=sae`,
-    },
-  };
-}
-
-/** A documented gateway error, with `%s` in its message filled by `detail`. */
-export function knownGatewayError(
-  requestId: string,
-  regionId: string,
-  code: GatewayErrorCode,
-  detail?: string,
-): Reply {
-  const { status, message } = GATEWAY_ERRORS[code];
-  return gatewayError(requestId, regionId, code, fill(message, detail), status);
-}
+/** Gateway errors with SAE's `HostId` (`sae.<region>.aliyuncs.com`). */
+export const { gatewayError, knownGatewayError } = popGateway({ host: 'sae', product: 'sae' });
 
 /**
  * How SAE error bodies name the code: `documented` (default) as the official SDK's response models say —

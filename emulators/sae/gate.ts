@@ -1,6 +1,7 @@
 /** The POP gateway's authentication: ACS3 signature, AccessKey, STS token, timestamp, nonce. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
+import type { GatewayErrorCode, Reply } from '../kit/pop-envelope.js';
 import {
   acs3Signature,
   canonicalRequest,
@@ -9,7 +10,6 @@ import {
   signaturesEqual,
   stringToSign,
 } from './acs3.js';
-import type { GatewayErrorCode } from './envelope.js';
 import type { EmulatorCredential } from './types.js';
 
 /** Headers a V3 request must sign; without them a captured request could be replayed or retargeted. */
@@ -42,6 +42,14 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+/** The call-log fields the gate fills in. */
+interface GatedCall {
+  signatureValid: boolean;
+  accessKeyId?: string;
+}
+
+type Admission = Extract<GateResult, { ok: true }> | { ok: false; reply: Reply };
+
 /** Checks requests against registered credentials; remembers nonces per AccessKey. */
 export class Acs3Gate {
   readonly #nonces = new Map<string, number>();
@@ -50,6 +58,28 @@ export class Acs3Gate {
     private readonly clock: Clock,
     private readonly credentials: ReadonlyMap<string, EmulatorCredential>,
   ) {}
+
+  /**
+   * The gateway's door for one API call: the signature check, then the API version. Records on `call`
+   * whether the signature matched and whose key it was; a refusal comes back as `reject`'s reply.
+   */
+  admit(
+    call: GatedCall,
+    input: GateInput,
+    version: string,
+    reject: (code: GatewayErrorCode, detail?: string) => Reply,
+  ): Admission {
+    const gate = this.check(input);
+    if (!gate.ok) {
+      call.signatureValid = gate.signatureValid;
+      if (gate.accessKeyId !== undefined) call.accessKeyId = gate.accessKeyId;
+      return { ok: false, reply: reject(gate.code, gate.detail) };
+    }
+    call.signatureValid = true;
+    call.accessKeyId = gate.accessKeyId;
+    if (input.headers['x-acs-version'] !== version) return { ok: false, reply: reject('InvalidVersion') };
+    return gate;
+  }
 
   check(input: GateInput): GateResult {
     const rawAuth = header(input.headers, 'authorization');

@@ -5,7 +5,7 @@
  * machine, with fault injection and an admin surface.
  */
 import { type Clock, systemClock } from '../kit/clock.js';
-import { startSplitServer } from '../kit/split-server.js';
+import { type PopEmulatorBase, popEmulatorBase, startSplitServer } from '../kit/split-server.js';
 import { ADMIN_PREFIX, serveAdmin } from './admin.js';
 import { serveApi } from './api.js';
 import { setApprovalRequired } from './app-rollback.js';
@@ -125,59 +125,54 @@ export async function startSaeEmulator(opts: StartSaeEmulatorOptions = {}): Prom
     api: (req, res) => serveApi(apiDeps, req, res),
   });
 
-  const emulator: SaeEmulator = {
-    url: server.url,
-    endpoint: server.endpoint,
-    port: server.port,
-    get calls() {
-      return calls;
-    },
-    close: () => server.close(),
-    addCredential,
-    seedApp: (input) => state.seedApp(input),
-    startChangeOrder: (input) => state.startChangeOrder(input),
-    setChangeOrderStatus: (id, status, subStatus) => state.setChangeOrderStatus(id, status, subStatus),
-    finishChangeOrder: (id, finish) => state.finishChangeOrder(id, finish),
-    autoScaleOut: (appId, o) => scaler.scaleOut(appId, o),
-    seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
-    listApps: (namespaceId) => state.listApps(namespaceId),
-    getAppVersions: (appId) => state.appVersions(appId),
-    setApprovalRequired: (appId, on) => setApprovalRequired(state, appId, on),
-    setRollbackCompletion(mode) {
-      state.rollbackCompletion = mode;
-    },
-    setAbortProgress(progress) {
-      state.abortProgress = structuredClone(progress);
-    },
-    getApp: (appId) => state.getApp(appId),
-    getChangeOrder: (id) => state.getChangeOrder(id),
-    callsTo: (action) => calls.filter((c) => c.action === action),
-    clearCalls() {
-      calls = [];
-    },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    setRateLimit: (limit) => rateLimiter.set(limit),
-    setErrorShape(shape) {
-      errorShape = shape;
-    },
-    reset() {
-      state.reset();
-      scaler.clear();
-      faults.clear();
-      rateLimiter.clear();
-      calls = [];
-    },
-    snapshot: () => ({
-      apps: state.apps(),
-      namespaces: state.namespaces(),
-      rollbackCompletion: state.rollbackCompletion,
-      abortProgress: state.abortProgress,
-      errorShape,
-      changeOrders: state.changeOrders(),
-      faults: faults.list(),
-      accessKeyIds: [...credentials.keys()],
-    }),
-  };
+  const emulator: SaeEmulator = Object.assign(
+    popEmulatorBase(server, () => calls, addCredential),
+    {
+      seedApp: (input) => state.seedApp(input),
+      startChangeOrder: (input) => state.startChangeOrder(input),
+      setChangeOrderStatus: (id, status, subStatus) => state.setChangeOrderStatus(id, status, subStatus),
+      finishChangeOrder: (id, finish) => state.finishChangeOrder(id, finish),
+      autoScaleOut: (appId, o) => scaler.scaleOut(appId, o),
+      seedNamespace: (namespaceId) => state.seedNamespace(namespaceId),
+      listApps: (namespaceId) => state.listApps(namespaceId),
+      getAppVersions: (appId) => state.appVersions(appId),
+      setApprovalRequired: (appId, on) => setApprovalRequired(state, appId, on),
+      setRollbackCompletion(mode) {
+        state.rollbackCompletion = mode;
+      },
+      setAbortProgress(progress) {
+        state.abortProgress = structuredClone(progress);
+      },
+      getApp: (appId) => state.getApp(appId),
+      getChangeOrder: (id) => state.getChangeOrder(id),
+      callsTo: (action) => calls.filter((c) => c.action === action),
+      clearCalls() {
+        calls = [];
+      },
+      injectFault: (fault) => faults.add(fault),
+      clearFaults: () => faults.clear(),
+      setRateLimit: (limit) => rateLimiter.set(limit),
+      setErrorShape(shape) {
+        errorShape = shape;
+      },
+      reset() {
+        state.reset();
+        scaler.clear();
+        faults.clear();
+        rateLimiter.clear();
+        calls = [];
+      },
+      snapshot: () => ({
+        apps: state.apps(),
+        namespaces: state.namespaces(),
+        rollbackCompletion: state.rollbackCompletion,
+        abortProgress: state.abortProgress,
+        errorShape,
+        changeOrders: state.changeOrders(),
+        faults: faults.list(),
+        accessKeyIds: [...credentials.keys()],
+      }),
+    } satisfies Omit<SaeEmulator, keyof PopEmulatorBase<EmulatorCredential, CallRecord>>,
+  );
   return emulator;
 }

@@ -1,4 +1,6 @@
 /** Public shapes of the SAE emulator: what tests, `npm start` and `sae-rollback dev` use. */
+
+import type { PopEmulatorBase } from '../kit/split-server.js';
 import type { SaeErrorShape } from './envelope.js';
 
 /** An AccessKey the emulator accepts, plus the permissions RAM would give it. */
@@ -188,16 +190,8 @@ export type Fault =
 export type FaultKind = Fault['kind'];
 
 /** A running SAE emulator: a real HTTP server on 127.0.0.1 plus in-process controls. */
-export interface SaeEmulator {
-  /** `http://127.0.0.1:PORT` */
-  readonly url: string;
-  /** `127.0.0.1:PORT`, what openapi-client's `Config.endpoint` takes (with `protocol: 'http'`). */
-  readonly endpoint: string;
-  readonly port: number;
-  /** Every API request received, rejected ones included, oldest first. Admin requests are not logged. */
-  readonly calls: readonly CallRecord[];
-  close(): Promise<void>;
-  addCredential(credential: EmulatorCredential): void;
+/** `url`/`endpoint` (`127.0.0.1:PORT`, for openapi-client's `Config.endpoint` with `protocol: 'http'`). */
+export interface SaeEmulator extends PopEmulatorBase<EmulatorCredential, CallRecord> {
   seedApp(input: SeedAppInput): AppView;
   /** Creates a change order; throws if the app already has one that is not terminal. */
   startChangeOrder(input: StartChangeOrderInput): string;
