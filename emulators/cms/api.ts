@@ -10,6 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
 import { readBody, sendJson, sendText, sleep } from '../http.js';
 import { newRequestId, type Reply } from '../kit/pop-envelope.js';
+import { arrivingCall } from '../sae/arrival.js';
 import type { FaultPlan, FaultQueue } from '../sae/faults.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import { cmsFailure, cmsGatewayError, knownCmsGatewayError } from './envelope.js';
@@ -27,12 +28,6 @@ export interface CmsApiDeps {
 }
 
 type Outcome = Reply | { html: number } | { reset: true };
-
-function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
-  const q = rawUrl.indexOf('?');
-  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  return { path, query: Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1))) };
-}
 
 function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
   const type = req.headers['content-type'] ?? '';
@@ -100,18 +95,8 @@ export async function serveCmsApi(
   res: ServerResponse,
 ): Promise<void> {
   const requestId = newRequestId();
-  const { path, query } = splitUrl(req.url ?? '/');
-  const headerAction = req.headers['x-acs-action'];
-  const call: CallRecord = {
-    at: deps.clock.now(),
-    action: typeof headerAction === 'string' ? headerAction : (query.Action ?? ''),
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    query,
-    status: 0,
-    requestId,
-    signatureValid: false,
-  };
+  const call = arrivingCall(req, deps.clock.now(), requestId, (_, q, header) => header ?? q.Action ?? '');
+  const { query } = call;
   deps.record(call);
   let outcome: Outcome;
   try {

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
 import { readBody, sendJson, sendText, sleep } from '../http.js';
 import { logRequestedAction } from './action-log.js';
+import { arrivingCall } from './arrival.js';
 import {
   gatewayError,
   inShape,
@@ -35,14 +36,6 @@ export interface ApiDeps {
 
 /** What goes back on the wire: a JSON reply, a gateway HTML page, or nothing at all. */
 type Outcome = Reply | { html: number } | { reset: true };
-
-function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
-  const q = rawUrl.indexOf('?');
-  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  // URLSearchParams decodes %XX and '+' the way the SDK's querystring.stringify encodes them.
-  const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
-  return { path, query };
-}
 
 function faultOutcome(deps: ApiDeps, requestId: string, failure: NonNullable<FaultPlan['failure']>): Outcome {
   switch (failure.kind) {
@@ -110,18 +103,12 @@ async function decide(
 /** Serves one API request and appends it to the call log, whatever the outcome (status 0 until answered). */
 export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
-  const { path, query } = splitUrl(req.url ?? '/');
-  const headerAction = req.headers['x-acs-action'];
-  const call: CallRecord = {
-    at: deps.clock.now(),
-    action: routeForPath(path)?.action ?? (typeof headerAction === 'string' ? headerAction : ''),
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    query,
-    status: 0,
+  const call = arrivingCall(
+    req,
+    deps.clock.now(),
     requestId,
-    signatureValid: false,
-  };
+    (path, _, header) => routeForPath(path)?.action ?? header ?? '',
+  );
   // Logged on arrival so the log keeps arrival order and reset() also forgets calls still in flight.
   deps.record(call);
   logRequestedAction(call, req.headers['user-agent']);
