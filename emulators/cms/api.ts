@@ -6,11 +6,10 @@
  * emulator's; parameters are read from the query and, for form bodies, the body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
-import { readBody, sendJson, sendText, sleep } from '../http.js';
-import { newRequestId, type Reply } from '../kit/pop-envelope.js';
-import { arrivingCall } from '../sae/arrival.js';
+import { readBody, sleep } from '../http.js';
+import { newRequestId } from '../kit/pop-envelope.js';
+import { answer, arrivingCall, type Outcome } from '../sae/arrival.js';
 import type { FaultPlan, FaultQueue } from '../sae/faults.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import { cmsFailure, cmsGatewayError, knownCmsGatewayError } from './envelope.js';
@@ -26,8 +25,6 @@ export interface CmsApiDeps {
   faults: FaultQueue;
   record(call: CallRecord): void;
 }
-
-type Outcome = Reply | { html: number } | { reset: true };
 
 function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
   const type = req.headers['content-type'] ?? '';
@@ -113,18 +110,5 @@ export async function serveCmsApi(
       500,
     );
   }
-  if ('reset' in outcome) {
-    req.socket.destroy();
-    return;
-  }
-  const headers = { 'x-acs-request-id': requestId };
-  if ('html' in outcome) {
-    call.status = outcome.html;
-    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
-    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
-    return;
-  }
-  call.status = outcome.status;
-  if (outcome.code !== undefined) call.code = outcome.code;
-  sendJson(res, outcome.status, outcome.body, headers);
+  answer(req, res, call, outcome, { 'x-acs-request-id': requestId });
 }

@@ -1,10 +1,9 @@
 /** One SAE API request, end to end: gateway checks, faults, RAM, handler, call log. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
-import { readBody, sendJson, sendText, sleep } from '../http.js';
+import { readBody, sleep } from '../http.js';
 import { logRequestedAction } from './action-log.js';
-import { arrivingCall } from './arrival.js';
+import { answer, arrivingCall, type Outcome } from './arrival.js';
 import {
   gatewayError,
   inShape,
@@ -33,9 +32,6 @@ export interface ApiDeps {
   errorShape(): SaeErrorShape;
   record(call: CallRecord): void;
 }
-
-/** What goes back on the wire: a JSON reply, a gateway HTML page, or nothing at all. */
-type Outcome = Reply | { html: number } | { reset: true };
 
 function faultOutcome(deps: ApiDeps, requestId: string, failure: NonNullable<FaultPlan['failure']>): Outcome {
   switch (failure.kind) {
@@ -121,18 +117,6 @@ export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerR
     outcome = gatewayError(requestId, deps.regionId, 'InternalError', `SAE emulator error: ${message}`, 500);
   }
 
-  if ('reset' in outcome) {
-    req.socket.destroy();
-    return;
-  }
   const headers = { 'x-acs-request-id': requestId, 'x-acs-trace-id': newTraceId() };
-  if ('html' in outcome) {
-    call.status = outcome.html;
-    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
-    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
-    return;
-  }
-  call.status = outcome.status;
-  if (outcome.code !== undefined) call.code = outcome.code;
-  sendJson(res, outcome.status, inShape(outcome, deps.errorShape()).body, headers);
+  answer(req, res, call, outcome, headers, (reply) => inShape(reply, deps.errorShape()).body);
 }

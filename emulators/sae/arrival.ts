@@ -1,5 +1,7 @@
 /** The call-log entry a POP emulator (SAE, CMS) opens when a request arrives, before it is read or answered. */
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { sendJson, sendText } from '../http.js';
+import type { Reply } from '../kit/pop-envelope.js';
 import type { CallRecord } from './types.js';
 
 function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
@@ -32,4 +34,31 @@ export function arrivingCall(
     requestId,
     signatureValid: false,
   };
+}
+
+/** What goes back on the wire: a JSON reply, a gateway HTML page, or nothing at all. */
+export type Outcome = Reply | { html: number } | { reset: true };
+
+/** Writes `outcome` (`body` as given for a JSON reply) and records its status and code on `call`. */
+export function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  call: CallRecord,
+  outcome: Outcome,
+  headers: Record<string, string>,
+  body: (reply: Reply) => Record<string, unknown> = (reply) => reply.body,
+): void {
+  if ('reset' in outcome) {
+    req.socket.destroy();
+    return;
+  }
+  if ('html' in outcome) {
+    call.status = outcome.html;
+    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
+    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
+    return;
+  }
+  call.status = outcome.status;
+  if (outcome.code !== undefined) call.code = outcome.code;
+  sendJson(res, outcome.status, body(outcome), headers);
 }
