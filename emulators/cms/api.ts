@@ -6,10 +6,10 @@
  * emulator's; parameters are read from the query and, for form bodies, the body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
-import { readBody, sendJson, sendText, sleep } from '../http.js';
-import { newRequestId, type Reply } from '../kit/pop-envelope.js';
+import { readBody, sleep } from '../http.js';
+import { newRequestId } from '../kit/pop-envelope.js';
+import { answer, arrivingCall, type Outcome } from '../sae/arrival.js';
 import type { FaultPlan, FaultQueue } from '../sae/faults.js';
 import type { Acs3Gate } from '../sae/gate.js';
 import { cmsFailure, cmsGatewayError, knownCmsGatewayError } from './envelope.js';
@@ -24,14 +24,6 @@ export interface CmsApiDeps {
   state: CmsState;
   faults: FaultQueue;
   record(call: CallRecord): void;
-}
-
-type Outcome = Reply | { html: number } | { reset: true };
-
-function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
-  const q = rawUrl.indexOf('?');
-  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  return { path, query: Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1))) };
 }
 
 function formParams(req: IncomingMessage, body: Buffer): Record<string, string> {
@@ -100,18 +92,8 @@ export async function serveCmsApi(
   res: ServerResponse,
 ): Promise<void> {
   const requestId = newRequestId();
-  const { path, query } = splitUrl(req.url ?? '/');
-  const headerAction = req.headers['x-acs-action'];
-  const call: CallRecord = {
-    at: deps.clock.now(),
-    action: typeof headerAction === 'string' ? headerAction : (query.Action ?? ''),
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    query,
-    status: 0,
-    requestId,
-    signatureValid: false,
-  };
+  const call = arrivingCall(req, deps.clock.now(), requestId, (_, q, header) => header ?? q.Action ?? '');
+  const { query } = call;
   deps.record(call);
   let outcome: Outcome;
   try {
@@ -128,18 +110,5 @@ export async function serveCmsApi(
       500,
     );
   }
-  if ('reset' in outcome) {
-    req.socket.destroy();
-    return;
-  }
-  const headers = { 'x-acs-request-id': requestId };
-  if ('html' in outcome) {
-    call.status = outcome.html;
-    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
-    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
-    return;
-  }
-  call.status = outcome.status;
-  if (outcome.code !== undefined) call.code = outcome.code;
-  sendJson(res, outcome.status, outcome.body, headers);
+  answer(req, res, call, outcome, { 'x-acs-request-id': requestId });
 }

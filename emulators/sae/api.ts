@@ -1,9 +1,9 @@
 /** One SAE API request, end to end: gateway checks, faults, RAM, handler, call log. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
-import { readBody, sendJson, sendText, sleep } from '../http.js';
+import { readBody, sleep } from '../http.js';
 import { logRequestedAction } from './action-log.js';
+import { answer, arrivingCall, type Outcome } from './arrival.js';
 import {
   gatewayError,
   inShape,
@@ -31,17 +31,6 @@ export interface ApiDeps {
   /** How SAE error bodies name the code (read per request: tests switch it). */
   errorShape(): SaeErrorShape;
   record(call: CallRecord): void;
-}
-
-/** What goes back on the wire: a JSON reply, a gateway HTML page, or nothing at all. */
-type Outcome = Reply | { html: number } | { reset: true };
-
-function splitUrl(rawUrl: string): { path: string; query: Record<string, string> } {
-  const q = rawUrl.indexOf('?');
-  const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-  // URLSearchParams decodes %XX and '+' the way the SDK's querystring.stringify encodes them.
-  const query = Object.fromEntries(new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
-  return { path, query };
 }
 
 function faultOutcome(deps: ApiDeps, requestId: string, failure: NonNullable<FaultPlan['failure']>): Outcome {
@@ -110,18 +99,12 @@ async function decide(
 /** Serves one API request and appends it to the call log, whatever the outcome (status 0 until answered). */
 export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = newRequestId();
-  const { path, query } = splitUrl(req.url ?? '/');
-  const headerAction = req.headers['x-acs-action'];
-  const call: CallRecord = {
-    at: deps.clock.now(),
-    action: routeForPath(path)?.action ?? (typeof headerAction === 'string' ? headerAction : ''),
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    query,
-    status: 0,
+  const call = arrivingCall(
+    req,
+    deps.clock.now(),
     requestId,
-    signatureValid: false,
-  };
+    (path, _, header) => routeForPath(path)?.action ?? header ?? '',
+  );
   // Logged on arrival so the log keeps arrival order and reset() also forgets calls still in flight.
   deps.record(call);
   logRequestedAction(call, req.headers['user-agent']);
@@ -134,18 +117,6 @@ export async function serveApi(deps: ApiDeps, req: IncomingMessage, res: ServerR
     outcome = gatewayError(requestId, deps.regionId, 'InternalError', `SAE emulator error: ${message}`, 500);
   }
 
-  if ('reset' in outcome) {
-    req.socket.destroy();
-    return;
-  }
   const headers = { 'x-acs-request-id': requestId, 'x-acs-trace-id': newTraceId() };
-  if ('html' in outcome) {
-    call.status = outcome.html;
-    const title = `${outcome.html} ${STATUS_CODES[outcome.html] ?? 'Error'}`;
-    sendText(res, outcome.html, `<html><body><h1>${title}</h1></body></html>`, 'text/html', headers);
-    return;
-  }
-  call.status = outcome.status;
-  if (outcome.code !== undefined) call.code = outcome.code;
-  sendJson(res, outcome.status, inShape(outcome, deps.errorShape()).body, headers);
+  answer(req, res, call, outcome, headers, (reply) => inShape(reply, deps.errorShape()).body);
 }
