@@ -7,6 +7,7 @@
  *   npm run mutation                        # every folder, incremental
  *   npm run mutation -- --only lib/auth     # one folder
  *   npm run mutation -- --summary mutation/SUMMARY.md   # also write the table (committed on purpose)
+ *   npm run mutation -- --only lib/events --file lib/events/keys.ts   # some files of one folder
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,9 @@ and prints the mutation score per folder; exits 1 if any folder is under the thr
 
 Options:
   --only <folder>     only this folder (repeatable)
+  --file <path>       with one --only: mutate only this file of the folder (repeatable);
+                      its results replace that file's in the folder's incremental file, the
+                      other files' results are kept, and the score printed is the folder's
   --full              ignore the incremental files (re-test every mutant)
   --report-only       run nothing: the scores the committed incremental files record
   --summary <file>    also write the table as Markdown to <file>
@@ -82,26 +86,44 @@ function recordedScore(folder: string): Row {
   return files.length < all ? { ...row, note: `${files.length} of ${all} files mutated so far` } : row;
 }
 
-async function mutateFolder(folder: string, full: boolean): Promise<FolderScore> {
+type Report = { files: Record<string, unknown>; testFiles?: Record<string, unknown> };
+
+async function mutateFolder(folder: string, full: boolean, files: string[]): Promise<Row> {
+  const incrementalFile = `mutation/${slug(folder)}.incremental.json`;
+  // Stryker writes the incremental file with only the files it mutated: keep the others' results.
+  const before: Report | undefined =
+    files.length > 0 && existsSync(incrementalFile)
+      ? (JSON.parse(readFileSync(incrementalFile, 'utf8')) as Report)
+      : undefined;
   // Read by vitest.mutation.config.ts in Stryker's test-runner processes, which inherit the environment.
   process.env.MUTATION_TESTS = JSON.stringify(FOLDER_TESTS[folder] ?? []);
   const results = await new Stryker({
     ...structuredClone(pristine),
-    mutate: [folder.endsWith('.ts') ? folder : `${folder}/**/*.ts`],
-    incrementalFile: `mutation/${slug(folder)}.incremental.json`,
+    mutate: files.length > 0 ? files : [folder.endsWith('.ts') ? folder : `${folder}/**/*.ts`],
+    incrementalFile,
     jsonReporter: { fileName: `reports/mutation/${slug(folder)}.json` },
     force: full,
   }).runMutationTest();
-  return scoreOf(
-    folder,
-    results.map((r) => r.status),
-  );
+  if (files.length === 0)
+    return scoreOf(
+      folder,
+      results.map((r) => r.status),
+    );
+  const after = JSON.parse(readFileSync(incrementalFile, 'utf8')) as Report;
+  const merged: Report = {
+    ...after,
+    files: { ...before?.files, ...after.files },
+    testFiles: { ...before?.testFiles, ...after.testFiles },
+  };
+  writeFileSync(incrementalFile, `${JSON.stringify(merged, null, 2)}\n`);
+  return recordedScore(folder);
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string', multiple: true },
+      file: { type: 'string', multiple: true },
       full: { type: 'boolean', default: false },
       'report-only': { type: 'boolean', default: false },
       summary: { type: 'string' },
@@ -128,10 +150,18 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const files = values.file ?? [];
+  const foreign = files.filter((f) => only.length !== 1 || !f.startsWith(`${only[0]}/`));
+  if (foreign.length > 0) {
+    process.stderr.write(
+      `--file ${foreign.join(', ')}: --file needs exactly one --only folder and files inside it\n`,
+    );
+    return 2;
+  }
   mkdirSync('mutation', { recursive: true });
   const rows: Row[] = [];
   for (const folder of only.length > 0 ? only : MUTATED_FOLDERS)
-    rows.push(values['report-only'] ? recordedScore(folder) : await mutateFolder(folder, values.full));
+    rows.push(values['report-only'] ? recordedScore(folder) : await mutateFolder(folder, values.full, files));
   const text = table(rows, threshold);
   process.stdout.write(`\n${text}\n`);
   if (values.summary) writeFileSync(values.summary, `# Mutation scores (\`npm run mutation\`)\n\n${text}\n`);
