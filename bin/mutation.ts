@@ -31,6 +31,7 @@ Options:
                       its results replace that file's in the folder's incremental file, the
                       other files' results are kept, and the score printed is the folder's
   --full              ignore the incremental files (re-test every mutant)
+  --concurrency <n>   test-runner processes (default: stryker.config.mjs's); 1 leaves a core free
   --report-only       run nothing: the scores the committed incremental files record
   --summary <file>    also write the table as Markdown to <file>
   --threshold <pct>   minimum score per folder (0–100, default 80)
@@ -88,7 +89,12 @@ function recordedScore(folder: string): Row {
 
 type Report = { files: Record<string, unknown>; testFiles?: Record<string, unknown> };
 
-async function mutateFolder(folder: string, full: boolean, files: string[]): Promise<Row> {
+async function mutateFolder(
+  folder: string,
+  full: boolean,
+  files: string[],
+  concurrency: number | undefined,
+): Promise<Row> {
   const incrementalFile = `mutation/${slug(folder)}.incremental.json`;
   // Stryker writes the incremental file with only the files it mutated: keep the others' results.
   const before: Report | undefined =
@@ -103,6 +109,7 @@ async function mutateFolder(folder: string, full: boolean, files: string[]): Pro
     incrementalFile,
     jsonReporter: { fileName: `reports/mutation/${slug(folder)}.json` },
     force: full,
+    ...(concurrency === undefined ? {} : { concurrency }),
   }).runMutationTest();
   if (files.length === 0)
     return scoreOf(
@@ -128,6 +135,7 @@ async function main(): Promise<number> {
       'report-only': { type: 'boolean', default: false },
       summary: { type: 'string' },
       threshold: { type: 'string', default: '80' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -140,6 +148,11 @@ async function main(): Promise<number> {
     process.stderr.write(
       `--threshold must be a number from 0 to 100 (got ${values.threshold}); default 80\n`,
     );
+    return 2;
+  }
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    process.stderr.write(`--concurrency must be a whole number ≥ 1 (got ${values.concurrency})\n`);
     return 2;
   }
   const only = values.only ?? [];
@@ -161,7 +174,11 @@ async function main(): Promise<number> {
   mkdirSync('mutation', { recursive: true });
   const rows: Row[] = [];
   for (const folder of only.length > 0 ? only : MUTATED_FOLDERS)
-    rows.push(values['report-only'] ? recordedScore(folder) : await mutateFolder(folder, values.full, files));
+    rows.push(
+      values['report-only']
+        ? recordedScore(folder)
+        : await mutateFolder(folder, values.full, files, concurrency),
+    );
   const text = table(rows, threshold);
   process.stdout.write(`\n${text}\n`);
   if (values.summary) writeFileSync(values.summary, `# Mutation scores (\`npm run mutation\`)\n\n${text}\n`);
