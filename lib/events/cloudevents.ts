@@ -18,7 +18,9 @@ export function looksCloudEvent(o: Record<string, unknown>): boolean {
 export function parseCloudEvent(e: Record<string, unknown>, ctx: Ctx, r: Recurse): NormalizedRequest[] {
   const type = text(e.type) ?? '';
   const source = text(e.source) ?? '';
-  const ceKey = `ce:${source}:${text(e.id) ?? ''}`;
+  // "source + id" is the CloudEvent's identity; without an id the record's content is (record.ts).
+  const ceId = text(e.id);
+  const ceKey = ceId ? `ce:${source}:${ceId}` : undefined;
   const data = e.data;
   const d = obj(data);
   if (type.startsWith('sae:') || source === 'acs.sae') return [parseSaeEvent(e, type, ceKey, ctx)];
@@ -74,7 +76,12 @@ const SAE_ACT = new Set(['sae:ChangeOrder:SaeChangeOrderFailEvent', 'sae:ChangeO
 const SAE_HINT =
   'The SAE event carries neither data.changeOrderId nor data.appId/resourceId; route it with an EventBridge transform that adds appId.';
 
-function parseSaeEvent(e: Record<string, unknown>, type: string, key: string, ctx: Ctx): NormalizedRequest {
+function parseSaeEvent(
+  e: Record<string, unknown>,
+  type: string,
+  key: string | undefined,
+  ctx: Ctx,
+): NormalizedRequest {
   const c = enter(ctx, '', '', key);
   const dv = typeof e.data === 'string' ? parseJson(e.data, 'data') : { ok: true as const, value: e.data };
   const d = dv.ok ? obj(dv.value) : undefined;
@@ -102,6 +109,10 @@ function parseSaeEvent(e: Record<string, unknown>, type: string, key: string, ct
       reason: `SAE event ${type} is ${why}; nothing to roll back.`,
     });
   }
+  if (!dv.ok) {
+    const why = `The SAE event's ${dv.reason.replace(/\.$/, '')} (${where(c)}). Send data as a JSON object with changeOrderId or appId.`;
+    return makeRecord(c, 'sae-event', { alarm, content: e, disposition: 'reject', reason: why });
+  }
   const bad = idVerdict(ids, `in the SAE event ${where(c)}`, SAE_HINT);
   if (bad) return makeRecord(c, 'sae-event', { alarm, content: e, disposition: 'reject', reason: bad });
   return makeRecord(c, 'sae-event', {
@@ -116,7 +127,13 @@ function parseSaeEvent(e: Record<string, unknown>, type: string, key: string, ct
  * documented; we read it as the callback fields (object, JSON text or form text). Other CloudMonitor
  * event types are not alerts and are ignored.
  */
-function parseCmsEvent(type: string, data: unknown, key: string, ctx: Ctx, r: Recurse): NormalizedRequest[] {
+function parseCmsEvent(
+  type: string,
+  data: unknown,
+  key: string | undefined,
+  ctx: Ctx,
+  r: Recurse,
+): NormalizedRequest[] {
   const c = enter(ctx, '', '.data', key);
   if (type !== 'cms:CloudMonitor:AlertWebHook') {
     return [
