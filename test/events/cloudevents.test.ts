@@ -38,9 +38,15 @@ describe('CloudEvents without an id', () => {
 describe('SAE change-order events whose data is not readable JSON', () => {
   it('say that data is not valid JSON, not that the IDs are missing', () => {
     const r = only(ce('sae:ChangeOrder:SaeChangeOrderFailEvent', 'acs.sae', '{"appId": "oops', 'e-1'));
-    expect(r.disposition).toBe('reject');
-    expect(r.reason).toMatch(/^The SAE event's data is not valid JSON \(/);
-    expect(r.reason).toMatch(/send data as a JSON object/i);
+    expect(r).toMatchObject({ source: 'sae-event', disposition: 'reject' });
+    expect(r.reason).toMatch(
+      /^The SAE event's data is not valid JSON \(.+\) \(in the event\)\. Send data as a JSON object with changeOrderId or appId\.$/,
+    );
+  });
+
+  it("keep the parser's words whole, dots and all", () => {
+    const r = only(ce('sae:ChangeOrder:SaeChangeOrderFailEvent', 'acs.sae', '[1.5,]', 'e-1'));
+    expect(r.reason).toMatch(/^The SAE event's data is not valid JSON \(.*1\.5.*\) \(in the event\)\. Send/);
   });
 
   it('read data sent as JSON text like data sent as an object', () => {
@@ -88,6 +94,14 @@ describe('dispatch by type or source', () => {
       source: 'sae-event',
       disposition: 'act',
       appId: APP,
+    });
+  });
+
+  it('an empty source or type is kept empty, not invented', () => {
+    expect(only(ce('custom:X', '', body, 'e-1')).dedupeKey).toBe('ce::e-1');
+    expect(only(ce('', 'acs.sae', { appId: APP }, 'e-1')).alarm).toEqual({
+      source: 'sae-event',
+      firedAt: '2026-11-29T02:59:00Z',
     });
   });
 
