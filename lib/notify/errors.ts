@@ -2,6 +2,7 @@
  * Errors raised by outcome publishers. One class for every channel so callers can decide
  * "retry or give up" from `retryable` alone, without knowing the wire protocol.
  */
+import { contextError } from '../context-error.js';
 
 /**
  * Channels a notification can go out on: the MNS topic (primary), a DingTalk custom robot, a generic webhook,
@@ -50,6 +51,7 @@ export type MnsClientErrorCode = (typeof MnsClientErrorCode)[keyof typeof MnsCli
 export interface NotifyErrorInit {
   channel: NotifyChannel;
   kind: NotifyErrorKind;
+  /** True when sending the same message again may succeed (5xx, 429, throttling, network, timeout). */
   retryable: boolean;
   code?: string | undefined;
   httpStatus?: number | undefined;
@@ -62,25 +64,15 @@ export interface NotifyErrorInit {
  * (the MNS client redacts the secret and the STS token from anything the server echoes back).
  * `cause` is kept non-enumerable (as `Error` does natively) so `JSON.stringify(err)` shows only the fields below.
  */
-export class NotifyError extends Error {
+export class NotifyError extends contextError<NotifyErrorInit>([
+  'channel',
+  'kind',
+  'code',
+  'httpStatus',
+  'requestId',
+  'retryable',
+]) {
   override readonly name = 'NotifyError';
-  readonly channel: NotifyChannel;
-  readonly kind: NotifyErrorKind;
-  readonly code: string | undefined;
-  readonly httpStatus: number | undefined;
-  readonly requestId: string | undefined;
-  /** True when sending the same message again may succeed (5xx, 429, throttling, network, timeout). */
-  readonly retryable: boolean;
-
-  constructor(message: string, init: NotifyErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.channel = init.channel;
-    this.kind = init.kind;
-    this.code = init.code;
-    this.httpStatus = init.httpStatus;
-    this.requestId = init.requestId;
-    this.retryable = init.retryable;
-  }
 
   /** Structured form for log lines; `message` is included because it is not an own enumerable property. */
   toJSON(): Record<string, unknown> {
