@@ -32,10 +32,13 @@ export const NotifyErrorKind = {
 export type NotifyErrorKind = (typeof NotifyErrorKind)[keyof typeof NotifyErrorKind];
 
 /**
- * Codes this client assigns itself (the service's own codes, e.g. `TopicNotExist`, pass through unchanged).
- * They are distinct from every documented MNS code so the two never get confused in dashboards.
+ * Codes our notifiers assign themselves, the same on every channel; the services' own codes pass through
+ * unchanged (MNS `TopicNotExist`, DingTalk errcodes such as `"310000"`, EventBridge `EventBusNotExist`; a
+ * webhook's HTTP failures carry `httpStatus` instead). They are distinct from every documented MNS code so
+ * the two never get confused in dashboards. `invalidTopicName`, `invalidMessage` and `bodyMd5Mismatch` are
+ * MNS's alone.
  */
-export const MnsClientErrorCode = {
+export const ClientErrorCode = {
   invalidTopicName: 'Client.InvalidTopicName',
   invalidMessage: 'Client.InvalidMessage',
   invalidConfig: 'Client.InvalidConfig',
@@ -45,7 +48,7 @@ export const MnsClientErrorCode = {
   bodyMd5Mismatch: 'Client.MessageBodyMD5Mismatch',
   credentialsUnavailable: 'Client.CredentialsUnavailable',
 } as const;
-export type MnsClientErrorCode = (typeof MnsClientErrorCode)[keyof typeof MnsClientErrorCode];
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
 /** Constructor input for {@link NotifyError}. */
 export interface NotifyErrorInit {
@@ -102,7 +105,7 @@ export function misconfigured(channel: NotifyChannel, who: string, message: stri
   return new NotifyError(`${who} misconfigured: ${message}`, {
     channel,
     kind: NotifyErrorKind.invalidInput,
-    code: MnsClientErrorCode.invalidConfig,
+    code: ClientErrorCode.invalidConfig,
     retryable: false,
   });
 }
