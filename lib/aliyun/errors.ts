@@ -5,6 +5,7 @@
  * every product classifies its errors once, the same way.
  */
 
+import { contextError } from '../context-error.js';
 import { describeCallError } from './call-error.js';
 import { type ApiErrorKind, type ApiErrorReason, type CodeClassifier, isRetryable } from './classify.js';
 
@@ -24,24 +25,15 @@ export interface ApiErrorContext {
 }
 
 /** Any failed call to a POP product. `message` never contains credentials. */
-export class ApiError extends Error {
+export class ApiError extends contextError<ApiErrorContext>([
+  'action',
+  'kind',
+  'reason',
+  'code',
+  'httpStatus',
+  'requestId',
+]) {
   override readonly name: string = 'ApiError';
-  readonly action: string;
-  readonly kind: ApiErrorKind;
-  readonly reason: ApiErrorReason | undefined;
-  readonly code: string;
-  readonly httpStatus: number | undefined;
-  readonly requestId: string | undefined;
-
-  constructor(message: string, ctx: ApiErrorContext) {
-    super(message, { cause: ctx.cause });
-    this.action = ctx.action;
-    this.kind = ctx.kind;
-    this.reason = ctx.reason;
-    this.code = ctx.code;
-    this.httpStatus = ctx.httpStatus;
-    this.requestId = ctx.requestId;
-  }
 
   get retryable(): boolean {
     return isRetryable(this);

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { wholeNumber } from '../config-values.js';
 import type { CredentialSource } from '../credentials.js';
+import { FUNCTION_NAME_PATTERN } from './adapter.js';
 import { Fc2Invoker } from './fc2.js';
-import { Fc3Invoker, FUNCTION_NAME_PATTERN } from './fc3.js';
+import { Fc3Invoker } from './fc3.js';
 import type { Invoker } from './types.js';
 
 /**

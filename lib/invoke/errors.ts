@@ -1,33 +1,26 @@
 /** Errors of the FC invoker port. */
+import { contextError } from '../context-error.js';
 
-export class InvokeError extends Error {
-  override readonly name: string = 'InvokeError';
+/** Constructor input for {@link InvokeError}. */
+export interface InvokeErrorContext {
+  functionName: string;
   /** True when submitting again later may succeed (throttling, 5xx, network). */
-  readonly retryable: boolean;
-  readonly functionName: string;
-  readonly statusCode: number | undefined;
+  retryable: boolean;
+  statusCode?: number | undefined;
   /** FC's error code (`Code` in FC 3.0 bodies, `ErrorCode` in FC 2.0 bodies), when it sent one. */
-  readonly code: string | undefined;
-  readonly requestId: string | undefined;
+  code?: string | undefined;
+  requestId?: string | undefined;
+  cause?: unknown;
+}
 
-  constructor(
-    message: string,
-    ctx: {
-      functionName: string;
-      retryable: boolean;
-      statusCode?: number | undefined;
-      code?: string | undefined;
-      requestId?: string | undefined;
-      cause?: unknown;
-    },
-  ) {
-    super(message, { cause: ctx.cause });
-    this.functionName = ctx.functionName;
-    this.retryable = ctx.retryable;
-    this.statusCode = ctx.statusCode;
-    this.code = ctx.code;
-    this.requestId = ctx.requestId;
-  }
+export class InvokeError extends contextError<InvokeErrorContext>([
+  'functionName',
+  'retryable',
+  'statusCode',
+  'code',
+  'requestId',
+]) {
+  override readonly name: string = 'InvokeError';
 }
 
 /**

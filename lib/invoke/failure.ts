@@ -40,10 +40,3 @@ export function assertTaskId(functionName: string, taskId: string): void {
     throw new InvokeError(`invalid async task ID for ${functionName}`, { functionName, retryable: false });
   }
 }
-
-/** `call`'s result, or its failure turned into an {@link InvokeError} by `toError`. */
-export function orInvokeError<T>(call: Promise<T>, toError: (err: unknown) => InvokeError): Promise<T> {
-  return call.catch((err: unknown) => {
-    throw toError(err);
-  });
-}

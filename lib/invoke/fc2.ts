@@ -1,10 +1,9 @@
 import type Fc2Client from '@alicloud/fc2';
 import type { CredentialSource } from '../credentials.js';
 import { cjsDefault } from '../interop.js';
+import { type FcFailure, FcInvoker, FUNCTION_NAME_PATTERN } from './adapter.js';
 import { InvokeError } from './errors.js';
-import { assertTaskId, invokeFailure, orInvokeError } from './failure.js';
-import { FUNCTION_NAME_PATTERN } from './fc3.js';
-import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
+import type { SyncInvocation } from './types.js';
 
 export const FC2_API_VERSION = '2016-08-15';
 
@@ -45,48 +44,24 @@ function loadFc2(): Promise<Fc2ClientClass> {
  * live in FC 2.0 services. Signs with `FC <AccessKeyId>:<base64 HMAC-SHA256>`; the async task header is
  * `X-Fc-Stateful-Async-Invocation-Id`. Do not use it for FC 3.0 functions: use {@link Fc3Invoker}.
  */
-export class Fc2Invoker implements Invoker {
+export class Fc2Invoker extends FcInvoker {
   readonly api = 'fc2' as const;
+  protected readonly headerNames = {
+    invocationType: 'X-Fc-Invocation-Type',
+    taskId: 'X-Fc-Stateful-Async-Invocation-Id',
+  };
   readonly #opts: Fc2InvokerOptions;
 
   constructor(opts: Fc2InvokerOptions) {
+    super();
     this.#opts = opts;
   }
 
-  async invokeAsync(
+  protected async send(
     functionName: string,
     payload: Buffer | string,
-    opts: InvokeAsyncOptions,
-  ): Promise<AsyncInvocation> {
-    assertTaskId(functionName, opts.taskId);
-    const res = await orInvokeError(
-      this.#invoke(functionName, payload, {
-        'X-Fc-Invocation-Type': 'Async',
-        'X-Fc-Stateful-Async-Invocation-Id': opts.taskId,
-      }),
-      (err) => toInvokeError(err, functionName, opts.taskId),
-    );
-    return { requestId: res.headers['x-fc-request-id'] ?? '', taskId: opts.taskId };
-  }
-
-  async invokeSync(functionName: string, payload: Buffer | string): Promise<SyncInvocation> {
-    const res = await orInvokeError(
-      this.#invoke(functionName, payload, { 'X-Fc-Invocation-Type': 'Sync' }),
-      (err) => toInvokeError(err, functionName, undefined),
-    );
-    const errorType = res.headers['x-fc-error-type'];
-    const body = Buffer.isBuffer(res.data)
-      ? res.data
-      : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? null), 'utf8');
-    return {
-      requestId: res.headers['x-fc-request-id'] ?? '',
-      statusCode: 200,
-      body,
-      ...(errorType ? { errorType } : {}),
-    };
-  }
-
-  async #invoke(functionName: string, payload: Buffer | string, headers: Record<string, string>) {
+    headers: Record<string, string>,
+  ): Promise<SyncInvocation> {
     if (!FUNCTION_NAME_PATTERN.test(functionName) || !FUNCTION_NAME_PATTERN.test(this.#opts.serviceName)) {
       throw new InvokeError('invalid FC service or function name', { functionName, retryable: false });
     }
@@ -102,7 +77,7 @@ export class Fc2Invoker implements Invoker {
       ...(this.#opts.endpoint ? { endpoint: this.#opts.endpoint } : {}),
       timeout: this.#opts.timeoutMs ?? 10_000,
     });
-    return client.invokeFunction(
+    const res = await client.invokeFunction(
       this.#opts.serviceName,
       functionName,
       payload,
@@ -110,24 +85,28 @@ export class Fc2Invoker implements Invoker {
       this.#opts.qualifier ?? 'LATEST',
       { rawBuf: true },
     );
+    const errorType = res.headers['x-fc-error-type'];
+    const body = Buffer.isBuffer(res.data)
+      ? res.data
+      : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data ?? null), 'utf8');
+    return {
+      requestId: res.headers['x-fc-request-id'] ?? '',
+      statusCode: 200,
+      body,
+      ...(errorType ? { errorType } : {}),
+    };
   }
-}
 
-/** fc2 errors carry `code` (FC's ErrorCode) and the status only inside the message ("failed with 409"). */
-function toInvokeError(err: unknown, functionName: string, taskId: string | undefined): InvokeError {
-  if (err instanceof InvokeError) return err;
-  const e = err as { code?: unknown; message?: unknown };
-  const message = String(e.message ?? err);
-  const m = /failed with (\d{3})\. requestid: ([^,]*),/.exec(message);
-  const statusCode = m?.[1] ? Number(m[1]) : undefined;
-  const requestId = m?.[2] && m[2] !== 'undefined' ? m[2] : undefined;
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  return invokeFailure(`FC 2.0 InvokeFunction ${functionName} failed: ${message}`, {
-    functionName,
-    taskId,
-    statusCode,
-    code,
-    requestId,
-    cause: err,
-  });
+  /** fc2 errors carry `code` (FC's ErrorCode) and the status only inside the message ("failed with 409"). */
+  protected readFailure(err: unknown, functionName: string): FcFailure {
+    const e = err as { code?: unknown; message?: unknown };
+    const message = String(e.message ?? err);
+    const m = /failed with (\d{3})\. requestid: ([^,]*),/.exec(message);
+    return {
+      message: `FC 2.0 InvokeFunction ${functionName} failed: ${message}`,
+      statusCode: m?.[1] ? Number(m[1]) : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+      requestId: m?.[2] && m[2] !== 'undefined' ? m[2] : undefined,
+    };
+  }
 }

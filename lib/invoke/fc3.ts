@@ -2,14 +2,11 @@ import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
 import { createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
 import type { CredentialSource } from '../credentials.js';
+import { type FcFailure, FcInvoker, FUNCTION_NAME_PATTERN } from './adapter.js';
 import { InvokeError } from './errors.js';
-import { assertTaskId, invokeFailure, orInvokeError } from './failure.js';
-import type { AsyncInvocation, InvokeAsyncOptions, Invoker, SyncInvocation } from './types.js';
+import type { SyncInvocation } from './types.js';
 
 export const FC3_API_VERSION = '2023-03-30';
-
-/** FC function names: letters, digits, `_` and `-`, starting with a letter or `_`, at most 128 characters. */
-export const FUNCTION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
 export interface Fc3InvokerOptions {
   /** The Alibaba Cloud account that owns the function (FC sets `FC_ACCOUNT_ID` in every function). */
@@ -38,13 +35,15 @@ export function defaultFc3Endpoint(accountId: string, regionId: string): string 
  * function that bundles it, and wants the body as a stream; the request it sends is exactly this one
  * (see reference/libraries.md §5), and the generic client is already in the bundle for SAE.
  */
-export class Fc3Invoker implements Invoker {
+export class Fc3Invoker extends FcInvoker {
   readonly api = 'fc3' as const;
+  protected readonly headerNames = { invocationType: 'x-fc-invocation-type', taskId: 'x-fc-async-task-id' };
   readonly #client: OpenApiClientInstance;
   readonly #runtime: RuntimeOptions;
   readonly #qualifier: string;
 
   constructor(opts: Fc3InvokerOptions) {
+    super();
     const { client, runtime } = createOpenApiClient(
       {
         regionId: opts.regionId,
@@ -61,31 +60,7 @@ export class Fc3Invoker implements Invoker {
     this.#qualifier = opts.qualifier ?? 'LATEST';
   }
 
-  async invokeAsync(
-    functionName: string,
-    payload: Buffer | string,
-    opts: InvokeAsyncOptions,
-  ): Promise<AsyncInvocation> {
-    assertTaskId(functionName, opts.taskId);
-    const res = await orInvokeError(
-      this.#invoke(functionName, payload, {
-        'x-fc-invocation-type': 'Async',
-        'x-fc-async-task-id': opts.taskId,
-      }),
-      (err) => toInvokeError(err, functionName, opts.taskId),
-    );
-    return { requestId: res.requestId, taskId: opts.taskId };
-  }
-
-  async invokeSync(functionName: string, payload: Buffer | string): Promise<SyncInvocation> {
-    const res = await orInvokeError(
-      this.#invoke(functionName, payload, { 'x-fc-invocation-type': 'Sync' }),
-      (err) => toInvokeError(err, functionName, undefined),
-    );
-    return res;
-  }
-
-  async #invoke(
+  protected async send(
     functionName: string,
     payload: Buffer | string,
     fcHeaders: Record<string, string>,
@@ -124,27 +99,21 @@ export class Fc3Invoker implements Invoker {
       ...(errorType ? { errorType } : {}),
     };
   }
-}
 
-/** Normalises a tea `ResponseError`, a non-JSON error body (`SyntaxError`) or a network error. */
-function toInvokeError(err: unknown, functionName: string, taskId: string | undefined): InvokeError {
-  if (err instanceof InvokeError) return err;
-  const e = err as {
-    statusCode?: unknown;
-    code?: unknown;
-    message?: unknown;
-    data?: { RequestId?: unknown; requestId?: unknown };
-  };
-  const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const code = typeof e.code === 'string' ? e.code : undefined;
-  const rid = e.data?.RequestId ?? e.data?.requestId;
-  const requestId = typeof rid === 'string' ? rid : undefined;
-  return invokeFailure(`FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`, {
-    functionName,
-    taskId,
-    statusCode,
-    code,
-    requestId,
-    cause: err,
-  });
+  /** Reads a tea `ResponseError`, a non-JSON error body (`SyntaxError`) or a network error. */
+  protected readFailure(err: unknown, functionName: string): FcFailure {
+    const e = err as {
+      statusCode?: unknown;
+      code?: unknown;
+      message?: unknown;
+      data?: { RequestId?: unknown; requestId?: unknown };
+    };
+    const rid = e.data?.RequestId ?? e.data?.requestId;
+    return {
+      message: `FC InvokeFunction ${functionName} failed: ${String(e.message ?? err)}`,
+      statusCode: typeof e.statusCode === 'number' ? e.statusCode : undefined,
+      code: typeof e.code === 'string' ? e.code : undefined,
+      requestId: typeof rid === 'string' ? rid : undefined,
+    };
+  }
 }

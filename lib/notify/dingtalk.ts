@@ -16,7 +16,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { registerSecret } from '../log.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { renderDingTalkMarkdown } from './dingtalk-markdown.js';
-import { misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientErrorCode, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import {
   type PostResponse,
   parseHttpEndpoint,
@@ -28,15 +28,6 @@ import type { Notifier } from './notifier.js';
 
 /** DingTalk's public robot endpoint. */
 export const DINGTALK_ROBOT_ENDPOINT = 'https://oapi.dingtalk.com/robot/send';
-
-/** Codes this client assigns itself; DingTalk's own errcodes pass through as strings (e.g. `"310000"`). */
-export const DingTalkClientErrorCode = {
-  invalidConfig: 'Client.InvalidConfig',
-  timeout: 'Client.Timeout',
-  network: 'Client.NetworkError',
-  malformedResponse: 'Client.MalformedResponse',
-} as const;
-export type DingTalkClientErrorCode = (typeof DingTalkClientErrorCode)[keyof typeof DingTalkClientErrorCode];
 
 /**
  * Errcodes worth sending again: `-1` (system busy), `130101` (send too fast: more than 20 messages a minute)
@@ -164,7 +155,7 @@ function interpret(res: PostResponse, secrets: readonly string[]): void {
     throw new NotifyError(`DingTalk robot send returned HTTP ${res.status} without a readable errcode`, {
       channel: NotifyChannel.dingtalk,
       kind: NotifyErrorKind.protocol,
-      code: DingTalkClientErrorCode.malformedResponse,
+      code: ClientErrorCode.malformedResponse,
       httpStatus: res.status,
       retryable: true,
     });
@@ -189,7 +180,6 @@ function transportError(e: unknown, timeoutMs: number, secrets: readonly string[
     what: 'DingTalk robot send',
     timeoutMs,
     secrets,
-    codes: DingTalkClientErrorCode,
   });
 }
 

@@ -2,6 +2,7 @@
  * Errors raised by outcome publishers. One class for every channel so callers can decide
  * "retry or give up" from `retryable` alone, without knowing the wire protocol.
  */
+import { contextError } from '../context-error.js';
 
 /**
  * Channels a notification can go out on: the MNS topic (primary), a DingTalk custom robot, a generic webhook,
@@ -31,10 +32,13 @@ export const NotifyErrorKind = {
 export type NotifyErrorKind = (typeof NotifyErrorKind)[keyof typeof NotifyErrorKind];
 
 /**
- * Codes this client assigns itself (the service's own codes, e.g. `TopicNotExist`, pass through unchanged).
- * They are distinct from every documented MNS code so the two never get confused in dashboards.
+ * Codes our notifiers assign themselves, the same on every channel; the services' own codes pass through
+ * unchanged (MNS `TopicNotExist`, DingTalk errcodes such as `"310000"`, EventBridge `EventBusNotExist`; a
+ * webhook's HTTP failures carry `httpStatus` instead). They are distinct from every documented MNS code so
+ * the two never get confused in dashboards. `invalidTopicName`, `invalidMessage` and `bodyMd5Mismatch` are
+ * MNS's alone.
  */
-export const MnsClientErrorCode = {
+export const ClientErrorCode = {
   invalidTopicName: 'Client.InvalidTopicName',
   invalidMessage: 'Client.InvalidMessage',
   invalidConfig: 'Client.InvalidConfig',
@@ -44,12 +48,13 @@ export const MnsClientErrorCode = {
   bodyMd5Mismatch: 'Client.MessageBodyMD5Mismatch',
   credentialsUnavailable: 'Client.CredentialsUnavailable',
 } as const;
-export type MnsClientErrorCode = (typeof MnsClientErrorCode)[keyof typeof MnsClientErrorCode];
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
 /** Constructor input for {@link NotifyError}. */
 export interface NotifyErrorInit {
   channel: NotifyChannel;
   kind: NotifyErrorKind;
+  /** True when sending the same message again may succeed (5xx, 429, throttling, network, timeout). */
   retryable: boolean;
   code?: string | undefined;
   httpStatus?: number | undefined;
@@ -62,25 +67,15 @@ export interface NotifyErrorInit {
  * (the MNS client redacts the secret and the STS token from anything the server echoes back).
  * `cause` is kept non-enumerable (as `Error` does natively) so `JSON.stringify(err)` shows only the fields below.
  */
-export class NotifyError extends Error {
+export class NotifyError extends contextError<NotifyErrorInit>([
+  'channel',
+  'kind',
+  'code',
+  'httpStatus',
+  'requestId',
+  'retryable',
+]) {
   override readonly name = 'NotifyError';
-  readonly channel: NotifyChannel;
-  readonly kind: NotifyErrorKind;
-  readonly code: string | undefined;
-  readonly httpStatus: number | undefined;
-  readonly requestId: string | undefined;
-  /** True when sending the same message again may succeed (5xx, 429, throttling, network, timeout). */
-  readonly retryable: boolean;
-
-  constructor(message: string, init: NotifyErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.channel = init.channel;
-    this.kind = init.kind;
-    this.code = init.code;
-    this.httpStatus = init.httpStatus;
-    this.requestId = init.requestId;
-    this.retryable = init.retryable;
-  }
 
   /** Structured form for log lines; `message` is included because it is not an own enumerable property. */
   toJSON(): Record<string, unknown> {
@@ -110,7 +105,7 @@ export function misconfigured(channel: NotifyChannel, who: string, message: stri
   return new NotifyError(`${who} misconfigured: ${message}`, {
     channel,
     kind: NotifyErrorKind.invalidInput,
-    code: MnsClientErrorCode.invalidConfig,
+    code: ClientErrorCode.invalidConfig,
     retryable: false,
   });
 }

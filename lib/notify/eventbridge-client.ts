@@ -37,7 +37,6 @@ export {
   PUT_EVENTS_PATH,
 } from './eventbridge-request.js';
 export {
-  EventBridgeClientErrorCode,
   isRetryableEntryError,
   isRetryableEventBridgeFailure,
   type OutcomeDelivery,

@@ -7,17 +7,8 @@ import { z } from 'zod';
 import { isRetryable } from '../aliyun/classify.js';
 import { classifyEventBridgeCode, classifyEventBridgeEntry } from '../aliyun/tables/eventbridge.js';
 import type { Outcome } from '../rollback/outcome.js';
-import { misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientErrorCode, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, redactSecrets, transportFailure } from './http-post.js';
-
-/** Codes this client assigns itself; the service's own codes (`EventBusNotExist`, …) pass through. */
-export const EventBridgeClientErrorCode = {
-  invalidConfig: 'Client.InvalidConfig',
-  timeout: 'Client.Timeout',
-  network: 'Client.NetworkError',
-  malformedResponse: 'Client.MalformedResponse',
-  credentialsUnavailable: 'Client.CredentialsUnavailable',
-} as const;
 
 /**
  * Request failures worth repeating: 5xx, 408, 429, throttling, and an expired STS token (the redelivery carries
@@ -116,7 +107,7 @@ export function interpretPutEvents(
         {
           channel: NotifyChannel.eventbridge,
           kind: NotifyErrorKind.protocol,
-          code: EventBridgeClientErrorCode.malformedResponse,
+          code: ClientErrorCode.malformedResponse,
           httpStatus: res.status,
           retryable: true,
         },
@@ -186,7 +177,6 @@ export function transportError(
     what: `EventBridge PutEvents to bus "${bus}"`,
     timeoutMs,
     secrets,
-    codes: EventBridgeClientErrorCode,
   });
 }
 
@@ -198,7 +188,7 @@ export function credentialsError(retryable: boolean, cause?: unknown): NotifyErr
     {
       channel: NotifyChannel.eventbridge,
       kind: NotifyErrorKind.credentials,
-      code: EventBridgeClientErrorCode.credentialsUnavailable,
+      code: ClientErrorCode.credentialsUnavailable,
       retryable,
       ...(cause === undefined ? {} : { cause }),
     },

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientErrorCode, type NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 
 /** What came back. `body` is decoded as UTF-8. */
 export interface PostResponse {
@@ -111,13 +111,6 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
-/** The client codes a channel uses for transport failures. */
-export interface TransportCodes {
-  timeout: string;
-  network: string;
-  malformedResponse: string;
-}
-
 /**
  * A failed POST as a {@link NotifyError}: our deadline, an oversize answer, or a network error — all
  * retryable. `what` starts the message ("DingTalk robot send"); secrets echoed in the cause are masked.
@@ -129,14 +122,13 @@ export function transportFailure(
     what: string;
     timeoutMs: number;
     secrets: readonly string[];
-    codes: TransportCodes;
   },
 ): NotifyError {
   if (e instanceof DeadlineExceeded) {
     return new NotifyError(`${o.what} timed out after ${o.timeoutMs} ms (connect + read)`, {
       channel: o.channel,
       kind: NotifyErrorKind.timeout,
-      code: o.codes.timeout,
+      code: ClientErrorCode.timeout,
       retryable: true,
       cause: e,
     });
@@ -149,7 +141,7 @@ export function transportFailure(
     {
       channel: o.channel,
       kind: tooLarge ? NotifyErrorKind.protocol : NotifyErrorKind.network,
-      code: tooLarge ? o.codes.malformedResponse : o.codes.network,
+      code: tooLarge ? ClientErrorCode.malformedResponse : ClientErrorCode.network,
       retryable: true,
       cause: e,
     },

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import type { CloudCredentials } from '../credentials.js';
-import { MnsClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, postOnce } from './http-post.js';
 import { invalidConfig, parseMnsEndpoint } from './mns-endpoint.js';
 import {
@@ -121,7 +121,7 @@ export class MnsTopicClient {
       throw new NotifyError('MNS credentials provider failed', {
         channel: NotifyChannel.mns,
         kind: NotifyErrorKind.credentials,
-        code: MnsClientErrorCode.credentialsUnavailable,
+        code: ClientErrorCode.credentialsUnavailable,
         retryable: true,
         cause: e,
       });
@@ -133,7 +133,7 @@ export class MnsTopicClient {
         {
           channel: NotifyChannel.mns,
           kind: NotifyErrorKind.credentials,
-          code: MnsClientErrorCode.credentialsUnavailable,
+          code: ClientErrorCode.credentialsUnavailable,
           retryable: false,
         },
       );

@@ -1,6 +1,6 @@
 /** Where the MNS client sends: the endpoint rule, the checks on a configured endpoint, and their errors. */
 import {
-  type MnsClientErrorCode,
+  type ClientErrorCode,
   misconfigured,
   NotifyChannel,
   type NotifyError,
@@ -45,7 +45,7 @@ export function parseMnsEndpoint(endpoint: string): URL {
 }
 
 /** What a request rejected before it left the process is: never retryable. */
-export function mnsInvalidInput(code: MnsClientErrorCode): ConstructorParameters<typeof NotifyError>[1] {
+export function mnsInvalidInput(code: ClientErrorCode): ConstructorParameters<typeof NotifyError>[1] {
   return { channel: NotifyChannel.mns, kind: NotifyErrorKind.invalidInput, code, retryable: false };
 }
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isRetryable } from '../aliyun/classify.js';
 import { classifyMnsCode } from '../aliyun/tables/mns.js';
-import { MnsClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, ResponseTooLarge, redactSecrets, transportFailure } from './http-post.js';
 import { mnsBodyMd5 } from './mns-signature.js';
 import { looksLikeXml, readXmlElementText, xmlRootName } from './xml.js';
@@ -37,7 +37,7 @@ export function mnsTransportError(e: unknown, topic: string, timeoutMs: number):
     return new NotifyError(`${what} failed: ${e.message}`, {
       channel: NotifyChannel.mns,
       kind: NotifyErrorKind.protocol,
-      code: MnsClientErrorCode.malformedResponse,
+      code: ClientErrorCode.malformedResponse,
       retryable: true,
       cause: e,
     });
@@ -48,7 +48,6 @@ export function mnsTransportError(e: unknown, topic: string, timeoutMs: number):
     what,
     timeoutMs,
     secrets: [],
-    codes: MnsClientErrorCode,
   });
 }
 
@@ -76,7 +75,7 @@ export function interpretPublishResponse(
       {
         channel: NotifyChannel.mns,
         kind: NotifyErrorKind.protocol,
-        code: MnsClientErrorCode.malformedResponse,
+        code: ClientErrorCode.malformedResponse,
         httpStatus: res.status,
         requestId: headerRequestId,
         retryable: true,
@@ -94,7 +93,7 @@ export function interpretPublishResponse(
       {
         channel: NotifyChannel.mns,
         kind: NotifyErrorKind.protocol,
-        code: MnsClientErrorCode.bodyMd5Mismatch,
+        code: ClientErrorCode.bodyMd5Mismatch,
         httpStatus: res.status,
         requestId: headerRequestId,
         retryable: false,

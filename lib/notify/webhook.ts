@@ -30,15 +30,6 @@ export const WebhookHeader = {
 /** Default replay window for receivers, in seconds. */
 export const WEBHOOK_TOLERANCE_SEC = 300;
 
-/** Codes this client assigns itself; HTTP failures carry `httpStatus` instead. */
-export const WebhookClientErrorCode = {
-  invalidConfig: 'Client.InvalidConfig',
-  timeout: 'Client.Timeout',
-  network: 'Client.NetworkError',
-  malformedResponse: 'Client.MalformedResponse',
-} as const;
-export type WebhookClientErrorCode = (typeof WebhookClientErrorCode)[keyof typeof WebhookClientErrorCode];
-
 /** Hex HMAC-SHA256 over `"<timestamp>.<body>"`; `body` as the exact bytes on the wire. */
 export function webhookSignature(
   secret: string,
@@ -188,7 +179,6 @@ function transportError(
     what: `webhook delivery to ${where}`,
     timeoutMs,
     secrets,
-    codes: WebhookClientErrorCode,
   });
 }
 

@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { compact, createOpenApiClient, type OpenApiClientOptions } from '../aliyun/openapi.js';
+import { compact } from '../aliyun/openapi.js';
 import { applicationPageDataSchema, appVersionsDataSchema, rollbackDataSchema } from './app-schemas.js';
 import type {
   ApplicationPage,
@@ -11,12 +10,19 @@ import type {
   SaeAppAction,
   SaeAppApi,
 } from './app-types.js';
-import { defaultSaeEndpoint } from './client.js';
-import { callSae, pageMeta, refuseLocally, type SaeRoute, withData } from './roa.js';
+import {
+  refuseLocally,
+  type SaeCall,
+  type SaeClientOptions,
+  type SaeRoute,
+  saeCaller,
+  withData,
+  withPage,
+} from './roa.js';
 import type { SaeResult } from './types.js';
 
 /** Same construction options as `SaeClient`. */
-export type SaeAppClientOptions = OpenApiClientOptions;
+export type SaeAppClientOptions = SaeClientOptions;
 
 /**
  * Request shape of each action, copied from the official SDK (aliyun/alibabacloud-typescript-sdk
@@ -48,10 +54,10 @@ function newestFirst(versions: AppVersion[]): AppVersion[] {
  * ACS3-HMAC-SHA256, one attempt per call, errors classified by lib/sae/errors.ts.
  */
 export class SaeAppClient implements SaeAppApi {
-  readonly #target: ReturnType<typeof createOpenApiClient>;
+  readonly #call: SaeCall<SaeAppAction>;
 
   constructor(opts: SaeAppClientOptions) {
-    this.#target = createOpenApiClient(opts, defaultSaeEndpoint(opts.regionId));
+    this.#call = saeCaller(opts, ROUTES, ['AppId', 'VersionId']);
   }
 
   async listApplications(q: ListApplicationsQuery = {}): Promise<SaeResult<ApplicationPage>> {
@@ -70,8 +76,7 @@ export class SaeAppClient implements SaeAppApi {
     const size = positive(action, 'pageSize', q.pageSize);
     if (size !== undefined) query.PageSize = size;
     const res = await this.#call(action, query, applicationPageDataSchema);
-    return withData(res, (d) => ({
-      ...pageMeta(d),
+    return withPage(res, (d) => ({
       applications: d.Applications.map((a) =>
         compact<ApplicationSummary>({
           appId: a.AppId,
@@ -124,9 +129,5 @@ export class SaeAppClient implements SaeAppApi {
         isNeedApproval: d.IsNeedApproval,
       }),
     );
-  }
-
-  #call<S extends z.ZodType>(action: SaeAppAction, query: Record<string, string>, dataSchema: S) {
-    return callSae(this.#target, action, ROUTES[action], query, dataSchema, ['AppId', 'VersionId']);
   }
 }

@@ -1,12 +1,5 @@
-import type { RuntimeOptions } from '@alicloud/tea-util';
-import type { z } from 'zod';
-import {
-  compact,
-  createOpenApiClient,
-  type OpenApiClientInstance,
-  type OpenApiClientOptions,
-} from '../aliyun/openapi.js';
-import { callSae, pageMeta, type SaeRoute, withData } from './roa.js';
+import { compact } from '../aliyun/openapi.js';
+import { type SaeCall, type SaeClientOptions, type SaeRoute, saeCaller, withData, withPage } from './roa.js';
 import {
   abortDataSchema,
   applicationStatusDataSchema,
@@ -24,8 +17,7 @@ import type {
   SaeResult,
 } from './types.js';
 
-/** Endpoint (default `sae.<regionId>.aliyuncs.com`), protocol, timeouts and the credential source. */
-export type SaeClientOptions = OpenApiClientOptions;
+export { defaultSaeEndpoint, type SaeClientOptions } from './roa.js';
 
 /** Request shape of each action, copied from the official SDK (`@alicloud/sae20190506`, 2019-05-06, ROA). */
 const ROUTES: Record<SaeAction, SaeRoute> = {
@@ -38,21 +30,16 @@ const ROUTES: Record<SaeAction, SaeRoute> = {
   ListChangeOrders: { method: 'GET', pathname: '/pop/v1/sam/changeorder/ListChangeOrders' },
 };
 
-/** The regional endpoint rule of the official SDK. */
-export function defaultSaeEndpoint(regionId: string): string {
-  return `sae.${regionId}.aliyuncs.com`;
-}
-
 /**
  * {@link SaeApi} on `@alicloud/openapi-client`'s generic `callApi` (the product SDK is not on the npm
  * registry). Signs with ACS3-HMAC-SHA256; one attempt per call — retry policy belongs to the caller,
  * which knows the invocation's deadline and the SAE call budget.
  */
 export class SaeClient implements SaeApi {
-  readonly #target: { client: OpenApiClientInstance; runtime: RuntimeOptions };
+  readonly #call: SaeCall<SaeAction>;
 
   constructor(opts: SaeClientOptions) {
-    this.#target = createOpenApiClient(opts, defaultSaeEndpoint(opts.regionId));
+    this.#call = saeCaller(opts, ROUTES, ['ChangeOrderId', 'AppId']);
   }
 
   async abortAndRollbackChangeOrder(changeOrderId: string): Promise<SaeResult<{ changeOrderId: string }>> {
@@ -105,8 +92,7 @@ export class SaeClient implements SaeApi {
     if (q.pageSize !== undefined) query.PageSize = String(q.pageSize);
     if (q.coStatus !== undefined) query.CoStatus = String(q.coStatus);
     const res = await this.#call('ListChangeOrders', query, changeOrderPageDataSchema);
-    return withData(res, (d) => ({
-      ...pageMeta(d),
+    return withPage(res, (d) => ({
       changeOrders: d.ChangeOrderList.map((c) =>
         compact<ChangeOrderSummary>({
           changeOrderId: c.ChangeOrderId,
@@ -119,9 +105,5 @@ export class SaeClient implements SaeApi {
         }),
       ),
     }));
-  }
-
-  #call<S extends z.ZodType>(action: SaeAction, query: Record<string, string>, dataSchema: S) {
-    return callSae(this.#target, action, ROUTES[action], query, dataSchema, ['ChangeOrderId', 'AppId']);
   }
 }

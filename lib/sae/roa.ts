@@ -2,7 +2,11 @@ import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
 import type { z } from 'zod';
 import { numericCode, popErrorCode } from '../aliyun/errors.js';
-import type { OpenApiClientInstance } from '../aliyun/openapi.js';
+import {
+  createOpenApiClient,
+  type OpenApiClientInstance,
+  type OpenApiClientOptions,
+} from '../aliyun/openapi.js';
 import { isValidSaeId } from '../ids.js';
 import { classifyCode, SaeError, SaeErrorKind, SaeErrorReason, toSaeError } from './errors.js';
 import { envelopeSchema } from './schemas.js';
@@ -12,6 +16,35 @@ import type { SaeResult } from './types.js';
 export interface SaeRoute {
   method: 'GET' | 'PUT';
   pathname: string;
+}
+
+/** Endpoint (default `sae.<regionId>.aliyuncs.com`), protocol, timeouts and the credential source. */
+export type SaeClientOptions = OpenApiClientOptions;
+
+/** The regional endpoint rule of the official SDK. */
+export function defaultSaeEndpoint(regionId: string): string {
+  return `sae.${regionId}.aliyuncs.com`;
+}
+
+/** One call of an SAE client's `action` with this query, its `Data` parsed by `dataSchema`. */
+export type SaeCall<A extends string> = <S extends z.ZodType>(
+  action: A,
+  query: Record<string, string>,
+  dataSchema: S,
+) => Promise<SaeResult<z.output<S>>>;
+
+/**
+ * What every SAE client is built on: one openapi-client made from the options, the client's route per
+ * action, and the query keys that carry SAE IDs (checked before they reach a URL), bound into one
+ * {@link callSae}. `SaeClient` and `SaeAppClient` keep only their actions.
+ */
+export function saeCaller<A extends string>(
+  opts: SaeClientOptions,
+  routes: Readonly<Record<A, SaeRoute>>,
+  idKeys: readonly string[],
+): SaeCall<A> {
+  const target = createOpenApiClient(opts, defaultSaeEndpoint(opts.regionId));
+  return (action, query, dataSchema) => callSae(target, action, routes[action], query, dataSchema, idKeys);
 }
 
 /** A local refusal: the request would carry something we never send to SAE. */
@@ -110,7 +143,29 @@ export function withData<T, U>(res: SaeResult<T>, f: (d: T) => U): SaeResult<U> 
   return { ...res, data: f(res.data) };
 }
 
-/** The paging fields every SAE list answer carries, in our spelling. */
-export function pageMeta(d: { CurrentPage: number; PageSize: number; TotalSize: number }) {
-  return { currentPage: d.CurrentPage, pageSize: d.PageSize, totalSize: d.TotalSize };
+/** The paging fields every SAE list answer carries. */
+export interface SaePaging {
+  CurrentPage: number;
+  PageSize: number;
+  TotalSize: number;
+}
+
+/** The paging fields in our spelling. */
+export interface Paging {
+  currentPage: number;
+  pageSize: number;
+  totalSize: number;
+}
+
+/**
+ * A list answer in our spelling: its paging fields plus what `f` makes of its items (the call's request ID
+ * and other metadata kept).
+ */
+export function withPage<D extends SaePaging, T>(res: SaeResult<D>, f: (d: D) => T): SaeResult<Paging & T> {
+  return withData(res, (d) => ({
+    currentPage: d.CurrentPage,
+    pageSize: d.PageSize,
+    totalSize: d.TotalSize,
+    ...f(d),
+  }));
 }

@@ -57,6 +57,7 @@ describe.each(['documented', 'legacy'] as const)(
       });
       const list = await client.listChangeOrders({ appId: APP, pageSize: 5 });
       expect(list.data.changeOrders.map((c) => c.changeOrderId)).toEqual([co]);
+      expect(list.data).toMatchObject({ currentPage: 1, pageSize: 5, totalSize: 1 });
       const aborted = await client.abortAndRollbackChangeOrder(co);
       expect(aborted.data.changeOrderId).toBe(co);
       expect(emu.getChangeOrder(co)?.status).toBe(6);
