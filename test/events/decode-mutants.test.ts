@@ -45,7 +45,10 @@ describe('parseJson: the nesting limit', () => {
   it.each([
     ['objects with keys and separators', nestedObjects(MAX_JSON_NESTING + 1)],
     ['arrays with values before the inner one', nestedArrays(MAX_JSON_NESTING + 1)],
-    ['arrays after a one-letter string key', `{"a":${'['.repeat(MAX_JSON_NESTING)}${']'.repeat(MAX_JSON_NESTING)}}`],
+    [
+      'arrays after a one-letter string key',
+      `{"a":${'['.repeat(MAX_JSON_NESTING)}${']'.repeat(MAX_JSON_NESTING)}}`,
+    ],
     ['objects after a string with an escaped quote', `{"a\\"b":${nestedObjects(MAX_JSON_NESTING)}}`],
   ])('refuses %s one level deeper, saying what and how deep', (_what, text) => {
     expect(JSON.parse(text)).toBeDefined();
