@@ -177,7 +177,7 @@ describe('parseEvent: Base64', () => {
 
   it(`refuses Base64 nested ${MAX_DEPTH + 1} times, naming every envelope`, () => {
     const r = only(base64Times(direct, MAX_DEPTH + 1));
-    expect(r).toMatchObject({ disposition: 'reject', changeOrderId: null });
+    expect(r).toMatchObject({ source: 'unknown', disposition: 'reject', changeOrderId: null });
     expect(r.reason).toBe(
       `The payload in the event is nested more than ${MAX_DEPTH} envelopes deep (through ${Array(
         MAX_DEPTH + 1,
@@ -185,6 +185,12 @@ describe('parseEvent: Base64', () => {
         .fill('base64')
         .join(' → ')}); send the alert itself.`,
     );
+  });
+
+  it(`refuses a form nested in Base64 ${MAX_DEPTH + 1} times, too`, () => {
+    const r = only(base64Times(`ChangeOrderId=${CO}`, MAX_DEPTH + 1));
+    expect(r).toMatchObject({ source: 'unknown', disposition: 'reject', changeOrderId: null });
+    expect(r.reason).toMatch(/^The payload in the event is nested more than/);
   });
 
   it(`does not even unwrap Base64 nested ${MAX_DEPTH + 2} times`, () => {
