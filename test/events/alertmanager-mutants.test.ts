@@ -37,6 +37,13 @@ describe('Alertmanager: what counts as a webhook', () => {
     expect(only({ appId: APP, alerts: 'email' })).toMatchObject({ source: 'direct', disposition: 'act' });
   });
 
+  it('a body with commonAnnotations but no status is still a webhook', () => {
+    expect(only({ commonAnnotations: {}, alerts: null })).toMatchObject({
+      source: 'alertmanager',
+      disposition: 'reject',
+    });
+  });
+
   it('a webhook without an alerts array is refused, saying which body to configure', () => {
     expect(only({ status: 'firing', alerts: null })).toMatchObject({
       source: 'alertmanager',
@@ -105,9 +112,12 @@ describe('Alertmanager: each alert', () => {
     );
   });
 
-  it('names the place of a bad ID: labels, commonLabels or commonAnnotations', () => {
+  it('names the place of a bad ID: labels, annotations, commonLabels or commonAnnotations', () => {
     expect(only(webhook([alert({ appId: 'bad id' })])).reason).toMatch(
       /^labels\.appId: the app ID is not valid:/,
+    );
+    expect(only(webhook([alert({}, { annotations: { appId: 'bad id' } })])).reason).toMatch(
+      /^annotations\.appId: the app ID is not valid:/,
     );
     expect(only(webhook([alert({})], { commonLabels: { appId: 'bad id' } })).reason).toMatch(
       /^commonLabels\.appId: the app ID is not valid:/,

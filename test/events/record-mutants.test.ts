@@ -50,8 +50,9 @@ describe('dedupe keys', () => {
     ]);
   });
 
-  it('keeps a sender-given message ID printable ASCII', () => {
+  it('keeps a sender-given message ID printable ASCII, and at most 160 characters', () => {
     expect(only({ ...body, messageId: 'msg 1é' }).dedupeKey).toBe('direct:msg?1?');
+    expect(only({ ...body, messageId: 'm'.repeat(200) }).dedupeKey).toBe(`direct:${'m'.repeat(153)}`);
   });
 });
 
@@ -77,6 +78,14 @@ describe('the record source names the envelopes', () => {
 });
 
 describe('message bodies that are neither text nor an object', () => {
+  it('a null is no object: {body, attrs: null} is not an MNS message with attributes', () => {
+    expect(only({ body: { ChangeOrderId: CO }, attrs: null })).toMatchObject({
+      source: 'unknown',
+      disposition: 'reject',
+      changeOrderId: null,
+    });
+  });
+
   it.each([
     ['missing', {}, 'missing'],
     ['null', { value: null }, 'a null'],
