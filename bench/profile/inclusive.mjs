@@ -1,0 +1,54 @@
+// node bench/profile/inclusive.mjs DIR [ours|baseline] [rows]: inclusive CPU ms per original source file (through the
+// source maps), mean per profile: each sample counts once for every distinct file on its stack.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { join } from 'node:path';
+
+const [dir, which = 'ours', rowsArg = '40'] = process.argv.slice(2);
+const maps = new Map();
+const mapFor = (url) => {
+  const f = url.replace(/^file:\/\//, '');
+  if (!maps.has(f))
+    maps.set(f, existsSync(`${f}.map`) ? new SourceMap(JSON.parse(readFileSync(`${f}.map`, 'utf8'))) : null);
+  return maps.get(f);
+};
+const short = (s) => s.replace(/^.*?\/(lib|functions|bench|node_modules)\//, '$1/');
+function where(cf) {
+  if (!cf.url) return cf.functionName;
+  if (cf.url.startsWith('node:')) return cf.url;
+  const m = mapFor(cf.url);
+  if (!m) return short(cf.url);
+  const e = m.findEntry(cf.lineNumber, cf.columnNumber);
+  return e?.originalSource ? short(e.originalSource) : short(cf.url);
+}
+const tot = {};
+let n = 0;
+let all = 0;
+for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+  const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const ours = p.nodes.some((x) => /dist\/alarm\/(bundle|index)\.js/.test(x.callFrame.url));
+  if ((which === 'ours') !== ours) continue;
+  n++;
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const parent = new Map();
+  for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+  const memo = new Map();
+  const files = (id) => {
+    if (!memo.has(id)) {
+      const s = new Set(parent.has(id) ? files(parent.get(id)) : []);
+      s.add(where(byId.get(id).callFrame));
+      memo.set(id, s);
+    }
+    return memo.get(id);
+  };
+  for (let i = 0; i < p.samples.length; i++) {
+    const dt = p.timeDeltas[i] ?? 0;
+    all += dt;
+    for (const k of files(p.samples[i])) tot[k] = (tot[k] ?? 0) + dt;
+  }
+}
+console.log(`${which}: ${n} profiles, ${(all / n / 1000).toFixed(1)} ms sampled each`);
+for (const [k, v] of Object.entries(tot)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(rowsArg)))
+  console.log(`${(v / n / 1000).toFixed(2).padStart(7)}  ${k}`);
