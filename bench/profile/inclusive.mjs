@@ -1,5 +1,6 @@
 // node bench/profile/inclusive.mjs DIR [ours|baseline] [rows]: inclusive CPU ms per original source file (through the
-// source maps), mean per profile: each sample counts once for every distinct file on its stack.
+// source maps), mean per profile: each sample counts once for every distinct file on its stack, as one
+// sampling interval (see categories.mjs).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join } from 'node:path';
@@ -26,7 +27,8 @@ let n = 0;
 let all = 0;
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const ours = p.nodes.some((x) => /dist\/alarm\/(bundle|index)\.js/.test(x.callFrame.url));
+  const tick = [...p.timeDeltas].sort((a, b) => a - b)[p.timeDeltas.length >> 1] ?? 0;
+  const ours = p.nodes.some((x) => /alarm\/(bundle|index)\.js/.test(x.callFrame.url));
   if ((which === 'ours') !== ours) continue;
   n++;
   const byId = new Map(p.nodes.map((x) => [x.id, x]));
@@ -42,7 +44,7 @@ for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
     return memo.get(id);
   };
   for (let i = 0; i < p.samples.length; i++) {
-    const dt = p.timeDeltas[i] ?? 0;
+    const dt = tick; // a sample's share: the sampling interval, not its time delta (see the header)
     all += dt;
     for (const k of files(p.samples[i])) tot[k] = (tot[k] ?? 0) + dt;
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 const entry = process.argv[2] ?? 'functions/alarm.ts';
 const runs = Number(process.argv[3] ?? 7);
 const zodEnglishOnly = {

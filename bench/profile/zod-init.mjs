@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = new URL('../..', import.meta.url).pathname;
 const dir = join(tmpdir(), 'sae-rollback-zod-init');
 mkdirSync(dir, { recursive: true });
 const en = {

@@ -42,6 +42,21 @@ describe('dist/alarm bundle', () => {
     },
   );
 
+  it('dist/alarm does not load node:stream/web at a cold start (only middy streamed responses use it)', async () => {
+    const script = `require(${JSON.stringify(`${root}dist/alarm/index.js`)});
+      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('stream/web'))));`;
+    const { stdout } = await run('node', ['-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        SAE_REGION: 'cn-hangzhou',
+        MNS_ACCOUNT_ID: '1234567890123456',
+        ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
+        LOG_LEVEL: 'error',
+      },
+    });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
   it('dist/guard carries the analysis files, read from the code directory as FC runs it', async () => {
     expect(existsSync(`${root}dist/guard/analysis/example.yaml`)).toBe(true);
     const { stdout } = await run(
