@@ -3,18 +3,11 @@
 // (ours: a profile that ran an alarm/bundle.js). Each sample counts as one sampling interval (the median time
 // delta), not as its own delta: on a loaded machine a process descheduled for 150 ms shows up as one sample
 // with a 150 ms delta on whatever function it was in, which is not CPU that function used.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mapFor, tickOf } from './source-map.mjs';
 
 const [dir, rowsArg = '4'] = process.argv.slice(2);
-const maps = new Map();
-const mapFor = (url) => {
-  const f = url.replace(/^file:\/\//, '');
-  if (!maps.has(f))
-    maps.set(f, existsSync(`${f}.map`) ? new SourceMap(JSON.parse(readFileSync(`${f}.map`, 'utf8'))) : null);
-  return maps.get(f);
-};
 const SDK = /node_modules\/(@alicloud\/|httpx|kitx|xml2js|sax|xmlbuilder|debug|ms|ini|@darabonba)/;
 function classify(cf) {
   if (!cf.url) {
@@ -44,7 +37,7 @@ function classify(cf) {
 const out = {};
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const tick = [...p.timeDeltas].sort((a, b) => a - b)[p.timeDeltas.length >> 1] ?? 0;
+  const tick = tickOf(p);
   const who = p.nodes.some((x) => /alarm\/bundle\.js/.test(x.callFrame.url)) ? 'ours' : 'baseline';
   out[who] ??= { n: 0, total: 0, cat: {} };
   const o = out[who];

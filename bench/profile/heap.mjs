@@ -1,29 +1,11 @@
 // node bench/profile/heap.mjs DIR [rows]: bytes still allocated at exit per original source file (sampling heap profile,
 // through the source maps), self and inclusive, mean per profile.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceOf } from './source-map.mjs';
 
 const [dir, rowsArg = '30'] = process.argv.slice(2);
-const maps = new Map();
-const mapFor = (url) => {
-  const f = url.replace(/^file:\/\//, '');
-  if (!maps.has(f))
-    maps.set(f, existsSync(`${f}.map`) ? new SourceMap(JSON.parse(readFileSync(`${f}.map`, 'utf8'))) : null);
-  return maps.get(f);
-};
-const short = (s) => s.replace(/^.*?\/(lib|functions|bench|node_modules)\//, '$1/');
-function where(cf) {
-  if (!cf.url) return cf.functionName || '(anon native)';
-  if (cf.url.startsWith('node:')) return cf.url;
-  const m = mapFor(cf.url);
-  if (!m) return short(cf.url);
-  const e = m.findEntry(cf.lineNumber, cf.columnNumber);
-  return e?.originalSource
-    ? short(e.originalSource) +
-        (process.env.BY_FN ? `:${e.originalLine + 1} ${e.name ?? cf.functionName}` : '')
-    : short(cf.url);
-}
+const where = (cf) => sourceOf(cf, cf.functionName || '(anon native)');
 const self = {};
 const incl = {};
 let n = 0;

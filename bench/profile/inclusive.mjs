@@ -1,33 +1,18 @@
 // node bench/profile/inclusive.mjs DIR [ours|baseline] [rows]: inclusive CPU ms per original source file (through the
 // source maps), mean per profile: each sample counts once for every distinct file on its stack, as one
 // sampling interval (see categories.mjs).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceOf, tickOf } from './source-map.mjs';
 
 const [dir, which = 'ours', rowsArg = '40'] = process.argv.slice(2);
-const maps = new Map();
-const mapFor = (url) => {
-  const f = url.replace(/^file:\/\//, '');
-  if (!maps.has(f))
-    maps.set(f, existsSync(`${f}.map`) ? new SourceMap(JSON.parse(readFileSync(`${f}.map`, 'utf8'))) : null);
-  return maps.get(f);
-};
-const short = (s) => s.replace(/^.*?\/(lib|functions|bench|node_modules)\//, '$1/');
-function where(cf) {
-  if (!cf.url) return cf.functionName;
-  if (cf.url.startsWith('node:')) return cf.url;
-  const m = mapFor(cf.url);
-  if (!m) return short(cf.url);
-  const e = m.findEntry(cf.lineNumber, cf.columnNumber);
-  return e?.originalSource ? short(e.originalSource) : short(cf.url);
-}
+const where = (cf) => sourceOf(cf);
 const tot = {};
 let n = 0;
 let all = 0;
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const tick = [...p.timeDeltas].sort((a, b) => a - b)[p.timeDeltas.length >> 1] ?? 0;
+  const tick = tickOf(p);
   const ours = p.nodes.some((x) => /alarm\/(bundle|index)\.js/.test(x.callFrame.url));
   if ((which === 'ours') !== ours) continue;
   n++;

@@ -6,26 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { bundlePlugins } from '../../bin/build-plugins.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const entry = process.argv[2] ?? 'functions/alarm.ts';
 const runs = Number(process.argv[3] ?? 7);
-const zodEnglishOnly = {
-  name: 'z',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(a.resolveDir)
-        ? { path: join(dirname(a.resolveDir), 'locales', 'en.js'), namespace: 'zl' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zl' }, (a) => ({
-      contents: `export { default as en } from ${JSON.stringify(a.path)};`,
-      resolveDir: dirname(a.path),
-    }));
-  },
-};
 const dir = join(tmpdir(), 'sae-rollback-modtime');
 mkdirSync(dir, { recursive: true });
 const out = join(dir, 'index.js');
@@ -37,7 +24,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   minify: false,
-  plugins: [zodEnglishOnly],
+  plugins: bundlePlugins,
   external: ['@alicloud/fc2'],
   logLevel: 'warning',
 });

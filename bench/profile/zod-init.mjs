@@ -4,43 +4,19 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { zodEnglishOnly, zodWithoutFromJsonSchema } from '../../bin/build-plugins.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = join(tmpdir(), 'sae-rollback-zod-init');
 mkdirSync(dir, { recursive: true });
-const en = {
-  name: 'z',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(a.resolveDir)
-        ? { path: join(dirname(a.resolveDir), 'locales', 'en.js'), namespace: 'zl' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zl' }, (a) => ({
-      contents: `export { default as en } from ${JSON.stringify(a.path)};`,
-      resolveDir: dirname(a.path),
-    }));
-  },
-};
-const noFrom = {
-  name: 'nofrom',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (a) =>
-      /[\\/]zod[\\/]v4[\\/]classic$/.test(a.resolveDir) ? { path: 'x', namespace: 'nofrom' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'nofrom' }, () => ({
-      contents: 'export function fromJSONSchema() { throw new Error("not bundled"); }',
-    }));
-  },
-};
 writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}');
 writeFileSync(
   join(dir, 'entry.ts'),
   `import { z } from 'zod'; z.config({ jitless: true }); export const s = z.object({ a: z.string() });`,
 );
-const variants = { plain: [en], noFrom: [en, noFrom] };
+const variants = { plain: [zodEnglishOnly], noFrom: [zodEnglishOnly, zodWithoutFromJsonSchema] };
 for (const [name, plugins] of Object.entries(variants))
   await build({
     entryPoints: [join(dir, 'entry.ts')],
