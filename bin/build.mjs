@@ -5,26 +5,9 @@
 // and the @alicloud SDKs are CommonJS themselves (no require-in-ESM shims needed).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { build } from 'esbuild';
-
-// `import { z } from 'zod'` keeps zod's whole `z` namespace, including `z.locales`: every language's
-// error messages (~260 KB minified, a quarter of the bundle), which esbuild cannot prove unused. We
-// never call `z.config(z.locales.xx())`, so only English (zod's default) is kept.
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
-        ? { path: join(dirname(args.resolveDir), 'locales', 'en.js'), namespace: 'zod-locales' }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
+import { bundlePlugins } from './build-plugins.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const codeCache = !process.argv.includes('--no-code-cache');
@@ -75,7 +58,7 @@ for (const file of functions) {
     // `name`); stack traces map through the source map either way.
     keepNames: false,
     legalComments: 'linked',
-    plugins: [zodEnglishOnly],
+    plugins: bundlePlugins,
     // FC's Node.js runtime overview lists @alicloud/fc2 2.6.6 among the modules built into nodejs18/nodejs20
     // (https://alibabacloud.com/help/ja/functioncompute/fc-3-0/user-guide/runtime-overview-1; see
     // shared/reference/libraries.md §3), so a bundle may require it from the runtime. The FC 2.0

@@ -90,3 +90,43 @@ describe('loadConfig: numbers and the Redis prefix (issue 18)', () => {
     expect(loadConfig(base).redis.keyPrefix).toBe('');
   });
 });
+
+describe('loadConfig: the follow-up and hook numbers', () => {
+  const base = { SAE_REGION: 'cn-hangzhou', MNS_ENDPOINT: 'http://127.0.0.1:4011' };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...base, ...env });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return err.message.split('\n').filter((l) => l.startsWith('  '));
+    }
+    return [];
+  };
+
+  it('reads them, with their defaults when unset', () => {
+    const c = loadConfig({ ...base, FOLLOW_UP_STUCK_MINUTES: '45', HOOK_ATTEMPTS: '2' });
+    expect(c.follow.settings.stuckAfterMs).toBe(45 * 60_000);
+    expect(c.follow.settings.firstCheckMs).toBe(30_000);
+    expect(c.follow.settings.maxBackoffMs).toBe(300_000);
+    expect(c.follow.settings.checksPerRun).toBe(5);
+    expect(c.follow.hooks.attempts).toBe(2);
+  });
+
+  it('reports each way a number is wrong, as zod words it (a fraction stops at the whole-number check)', () => {
+    expect(
+      problems({
+        FOLLOW_UP_FIRST_CHECK_SECONDS: 'soon',
+        FOLLOW_UP_MAX_BACKOFF_SECONDS: '0',
+        FOLLOW_UP_STUCK_MINUTES: '1.5',
+        FOLLOW_UP_CHECKS_PER_RUN: '-0.5',
+        HOOK_TIMEOUT_MS: '60001',
+      }),
+    ).toEqual([
+      '  FOLLOW_UP_FIRST_CHECK_SECONDS (a 4-character value): Invalid input: expected number, received NaN',
+      '  FOLLOW_UP_MAX_BACKOFF_SECONDS (a 1-character value): Too small: expected number to be >=1',
+      '  FOLLOW_UP_STUCK_MINUTES (a 3-character value): Invalid input: expected int, received number',
+      '  FOLLOW_UP_CHECKS_PER_RUN (a 4-character value): Invalid input: expected int, received number',
+      '  HOOK_TIMEOUT_MS (a 5-character value): Too big: expected number to be <=60000',
+    ]);
+  });
+});

@@ -36,9 +36,19 @@ export function cloudMonitorCallback(appId: string): Buffer {
   });
 }
 
-async function once(bundle: Bundle, event: string, env: Record<string, string>): Promise<number> {
+/**
+ * One cold-abort child: `node [flags] child/cold-abort.mjs` with `bundle` and the event file; the wall time
+ * from spawn to exit and what it wrote to stderr. Throws if it does not exit 0. (bench/profile/ runs it
+ * with profiling flags.)
+ */
+export async function coldAbortChild(
+  bundle: Pick<Bundle, 'name' | 'file'>,
+  event: string,
+  env: Record<string, string>,
+  flags: readonly string[] = [],
+): Promise<{ ms: number; stderr: string }> {
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CHILD], {
+  const child = spawn(process.execPath, [...flags, CHILD], {
     env: { ...env, BENCH_BUNDLE: bundle.file, BENCH_EVENT: event, BENCH_CREDENTIALS: JSON.stringify(STS) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -49,15 +59,20 @@ async function once(bundle: Bundle, event: string, env: Record<string, string>):
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (code !== 0) throw new Error(`${bundle.name} cold abort exited ${code}: ${stderr.slice(0, 800)}`);
-  return ms;
+  return { ms, stderr };
 }
 
-export async function coldAbort(
+/**
+ * `runs` interleaved pairs of cold-abort children, ours and the baseline, one fresh app each; who goes first
+ * alternates. `flags` go to each child's node, its stderr to `onStderr` (bench/profile/ uses both).
+ */
+export async function coldAbortPairs(
   emu: Emulators,
-  ours: Bundle,
-  baseline: Bundle,
+  bundles: Record<'ours' | 'baseline', Pick<Bundle, 'name' | 'file'>>,
   runs: number,
-): Promise<{ rows: Row[]; details: unknown }> {
+  flags: readonly string[] = [],
+  onStderr: (text: string) => void = () => {},
+): Promise<{ ms: Record<'ours' | 'baseline', number[]>; ratios: number[]; missed: number }> {
   const env = { PATH: process.env.PATH ?? '', ...emu.env, LOG_LEVEL: 'error' };
   const dir = mkdtempSync(join(tmpdir(), 'sae-rollback-cold-'));
   const ms: Record<'ours' | 'baseline', number[]> = { ours: [], baseline: [] };
@@ -72,7 +87,9 @@ export async function coldAbort(
         if (!app) throw new Error('no app seeded');
         const file = join(dir, `${who}-${i}.json`);
         writeFileSync(file, cloudMonitorCallback(app.appId));
-        pair[who] = await once(who === 'ours' ? ours : baseline, file, env);
+        const child = await coldAbortChild(bundles[who], file, env, flags);
+        onStderr(child.stderr);
+        pair[who] = child.ms;
         if (emu.sae.getChangeOrder(app.co)?.status !== 6) missed++;
       }
       ms.ours.push(pair.ours);
@@ -82,6 +99,16 @@ export async function coldAbort(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return { ms, ratios, missed };
+}
+
+export async function coldAbort(
+  emu: Emulators,
+  ours: Bundle,
+  baseline: Bundle,
+  runs: number,
+): Promise<{ rows: Row[]; details: unknown }> {
+  const { ms, ratios, missed } = await coldAbortPairs(emu, { ours, baseline }, runs);
   if (missed > 0) throw new Error(`cold abort: ${missed} of ${runs * 2} runs did not abort their release`);
   const ratio = median(ratios);
   return {

@@ -6,7 +6,10 @@ import type { FollowSettings } from './types.js';
  * Follow-ups and post-rollback hooks, read from the environment with the rest of the config
  * (lib/config.ts). Follow-ups are on by default; hooks when their variables are set.
  */
-const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+// One `.check(…)` with the three checks `.int().min().max()` would add one clone at a time (the same
+// checks, so the same issues and messages): built at every cold start, as part of the config schema.
+const int = (def: number, min: number, max: number) =>
+  z.coerce.number().check(z.int(), z.gte(min), z.lte(max)).default(def);
 
 export const followEnvSchema = z.object({
   /** `false`: rollbacks are not followed to their end (no `recovered` / `rollback-failed` / `rollback-stuck`). */

@@ -75,7 +75,7 @@ export class SaeAppClient implements SaeAppApi {
     if (page !== undefined) query.CurrentPage = page;
     const size = positive(action, 'pageSize', q.pageSize);
     if (size !== undefined) query.PageSize = size;
-    const res = await this.#call(action, query, applicationPageDataSchema);
+    const res = await this.#call(action, query, applicationPageDataSchema());
     return withPage(res, (d) => ({
       applications: d.Applications.map((a) =>
         compact<ApplicationSummary>({
@@ -91,7 +91,7 @@ export class SaeAppClient implements SaeAppApi {
   }
 
   async listAppVersions(appId: string): Promise<SaeResult<AppVersion[]>> {
-    const res = await this.#call('ListAppVersions', { AppId: appId }, appVersionsDataSchema);
+    const res = await this.#call('ListAppVersions', { AppId: appId }, appVersionsDataSchema());
     const versions = res.data.map((v) =>
       compact<AppVersion>({
         versionId: v.Id,
@@ -122,7 +122,7 @@ export class SaeAppClient implements SaeAppApi {
     if (input.autoEnableApplicationScalingRule !== undefined) {
       query.AutoEnableApplicationScalingRule = String(input.autoEnableApplicationScalingRule);
     }
-    const res = await this.#call(action, query, rollbackDataSchema);
+    const res = await this.#call(action, query, rollbackDataSchema());
     return withData(res, (d) =>
       compact<RollbackApplicationResult>({
         changeOrderId: d.ChangeOrderId,

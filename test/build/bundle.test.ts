@@ -15,6 +15,14 @@ const root = new URL('../../', import.meta.url).pathname;
  * fresh node process (CommonJS), then `handler(Buffer, context)`, against the emulators.
  */
 const BUNDLE_TOKEN = 'bundle-test-token-0123456789';
+/** Enough configuration for a bundle to load (nothing is called). */
+const loadEnv = () => ({
+  PATH: process.env.PATH ?? '',
+  SAE_REGION: 'cn-hangzhou',
+  MNS_ACCOUNT_ID: '1234567890123456',
+  ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
+  LOG_LEVEL: 'error',
+});
 
 describe('dist/alarm bundle', () => {
   let s: Stack;
@@ -30,17 +38,20 @@ describe('dist/alarm bundle', () => {
       const script = `const m = require(${JSON.stringify(`${root}dist/`)} + process.argv[1] + '/index.js');
       process.stdout.write(typeof m.handler);`;
       const { stdout } = await run('node', ['-e', script, fn], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          SAE_REGION: 'cn-hangzhou',
-          MNS_ACCOUNT_ID: '1234567890123456',
-          ALARM_AUTH_TOKENS: BUNDLE_TOKEN,
-          LOG_LEVEL: 'error',
-        },
+        env: loadEnv(),
       });
       expect(stdout).toBe('function');
     },
   );
+
+  it('dist/alarm does not load node:stream/web at a cold start (only middy streamed responses use it)', async () => {
+    const script = `require(${JSON.stringify(`${root}dist/alarm/index.js`)});
+      process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('stream/web'))));`;
+    const { stdout } = await run('node', ['-e', script], {
+      env: loadEnv(),
+    });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
 
   it('dist/guard carries the analysis files, read from the code directory as FC runs it', async () => {
     expect(existsSync(`${root}dist/guard/analysis/example.yaml`)).toBe(true);
