@@ -17,14 +17,21 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-04T12:00:00Z');
 const WINDOW = 30 * MIN;
-const deploy = (over: Partial<ChangeOrderFacts> = {}): ChangeOrderFacts => ({
-  changeOrderId: 'co-1',
-  status: 2,
-  coTypeCode: 'CoDeploy',
-  batchCount: 2,
-  finishedAt: NOW - 10 * MIN,
-  ...over,
-});
+/** A succeeded CoDeploy that finished 10 min ago; `undefined` in `over` drops that field. */
+const deploy = (
+  over: { [K in keyof ChangeOrderFacts]?: ChangeOrderFacts[K] | undefined } = {},
+): ChangeOrderFacts => {
+  const f: Record<string, unknown> = {
+    changeOrderId: 'co-1',
+    status: 2,
+    coTypeCode: 'CoDeploy',
+    batchCount: 2,
+    finishedAt: NOW - 10 * MIN,
+    ...over,
+  };
+  for (const k of Object.keys(f)) if (f[k] === undefined) delete f[k];
+  return f as unknown as ChangeOrderFacts;
+};
 
 describe('bakeEligibility', () => {
   it('a succeeded deployment inside the window is eligible, with its facts and age', () => {

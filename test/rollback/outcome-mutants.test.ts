@@ -106,7 +106,7 @@ describe('outcomeSchema', () => {
   it('versions: `to` required, `from` optional', () => {
     expect(ok(makeOutcome({ versions: { to: 'v-2' } }))).toBe(true);
     expect(ok(makeOutcome({ versions: { from: 'v-3', to: 'v-2' } }))).toBe(true);
-    expect(ok(makeOutcome({ versions: { from: 'v-3' } as { to: string } }))).toBe(false);
+    expect(ok(makeOutcome({ versions: { from: 'v-3' } as unknown as { to: string } }))).toBe(false);
   });
 
   it('valve, original, follows: only known names', () => {
