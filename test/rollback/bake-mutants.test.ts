@@ -12,6 +12,7 @@ import {
   versionLabel,
 } from '../../lib/rollback/bake.js';
 import type { ChangeOrderPage, ChangeOrderSummary, ListChangeOrdersQuery } from '../../lib/sae/types.js';
+import { saeTime } from '../helpers/change-orders.js';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -167,9 +168,6 @@ describe('versionLabel', () => {
     expect(versionLabel({ versionId: 'v-1' })).toBe('v-1');
   });
 });
-
-/** SAE's time format (`yyyy-MM-dd HH:mm:ss`, UTC+8). */
-const saeTime = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 19).replace('T', ' ');
 
 function lister(orders: ChangeOrderSummary[]) {
   const queries: ListChangeOrdersQuery[] = [];

@@ -14,23 +14,13 @@ import {
 import type { Outcome } from '../../lib/rollback/outcome.js';
 import type { AppVersion } from '../../lib/sae/app-types.js';
 import type { ChangeOrderSummary, ListChangeOrdersQuery } from '../../lib/sae/types.js';
+import { co, ver } from '../helpers/change-orders.js';
 import { makeOutcome } from '../helpers/outcome.js';
 
 const T0 = Date.parse('2026-11-29T03:00:00Z');
 const MIN = 60_000;
 const BY_HAND =
   'Roll back by hand if the release is bad: pick the version that ran before it in the SAE console (or ListAppVersions) and call RollbackApplication with its VersionId.';
-const saeTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-const co = (id: string, at: number, type: string | undefined, status = 2): ChangeOrderSummary => ({
-  changeOrderId: id,
-  status,
-  createTime: saeTime(at),
-  ...(type ? { coTypeCode: type } : {}),
-});
-const ver = (id: string, at: number | undefined): AppVersion => ({
-  versionId: id,
-  ...(at === undefined ? {} : { createdAt: at, createTime: String(at) }),
-});
 
 /** `totalSize`: what SAE claims (defaults to the real count). */
 function sources(
