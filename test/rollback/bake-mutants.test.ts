@@ -209,7 +209,7 @@ describe('ChangeOrderFactsCache', () => {
     };
     expect(first).toEqual(facts);
     expect(again).toEqual(facts);
-    expect(other).toEqual({ changeOrderId: 'co-b', status: 1 }); // no empty type, no absent fields
+    expect(other).toStrictEqual({ changeOrderId: 'co-b', status: 1 }); // no empty type, no absent fields
     expect(queries).toEqual([{ appId: 'app-1', currentPage: 1, pageSize: 10 }]);
     expect(JSON.parse((await store.getValue('sae-rollback:co:co-r:facts')) ?? 'null')).toEqual(facts);
     expect(await store.getValue('sae-rollback:co:co-b:facts')).toBeDefined();
@@ -233,11 +233,20 @@ describe('ChangeOrderFactsCache', () => {
     const cache = new ChangeOrderFactsCache({ store });
     const running = lister([bare]);
     expect(await cache.get('app-1', 'co-missing', running.list)).toBeUndefined();
-    expect(await cache.get('app-1', 'co-b', running.list)).toEqual({ changeOrderId: 'co-b', status: 1 });
+    expect(await cache.get('app-1', 'co-b', running.list)).toStrictEqual({
+      changeOrderId: 'co-b',
+      status: 1,
+    });
     expect(running.queries).toHaveLength(1); // the listing stored co-b too
+    // Straight from SAE (not the store's JSON): absent fields are absent, not `undefined`.
+    const fresh = new ChangeOrderFactsCache({ store: new MemoryStore({ clock: new ManualClock(NOW) }) });
+    expect(await fresh.get('app-1', 'co-b', lister([bare]).list)).toStrictEqual({
+      changeOrderId: 'co-b',
+      status: 1,
+    });
 
     const done = lister([{ ...bare, status: 2, finishTime: saeTime(NOW) }]);
-    expect(await cache.get('app-1', 'co-b', done.list, { finished: true })).toEqual({
+    expect(await cache.get('app-1', 'co-b', done.list, { finished: true })).toStrictEqual({
       changeOrderId: 'co-b',
       status: 2,
       finishedAt: NOW,
