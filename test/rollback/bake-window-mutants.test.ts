@@ -63,6 +63,19 @@ describe('the bake window, line by line', () => {
     expect(s.mutations()).toEqual([]);
   });
 
+  it('an alarm naming the release reuses the cached "latest change order" and facts of an app alarm', async () => {
+    s = await startGuardStack(ENV); // RESOLUTION_CACHE_SECONDS: 10 by default
+    const { appId, co } = released(s, 31 * MIN);
+    await s.alarm({ appId });
+    s.clock.advance(5_000);
+    const res = await s.alarm({ ChangeOrderId: co });
+
+    expect(res.outcomes[0]).toMatchObject({ outcome: 'already-finished', changeOrderId: co });
+    expect(s.sae.callsTo('DescribeApplicationStatus')).toHaveLength(1);
+    expect(s.sae.calls.map((c) => c.action).slice(-1)).toEqual(['DescribeChangeOrder']);
+    expect(s.mutations()).toEqual([]);
+  });
+
   it('the rolled-back outcome: every field, the exact summary, and the change order it started', async () => {
     s = await startGuardStack(ENV);
     const { appId, co, v2, v3, move } = released(s, 2 * MIN);
