@@ -76,6 +76,36 @@ describe('the bake window, line by line', () => {
     expect(s.mutations()).toEqual([]);
   });
 
+  it("facts cached while the release ran (the guard's look-up) are read again once it finished", async () => {
+    const appId = newAppId('bakem');
+    s = await startGuardStack({ ...ENV, WATCH_APP_IDS: appId, GUARD_MAX_EXECUTING_MINUTES: '30' });
+    s.sae.seedApp({
+      appId,
+      appName: 'checkout',
+      versions: ['v1', 'v2'],
+      versionIds: [`${appId}-ver1`, `${appId}-ver2`],
+      history: true,
+    });
+    const co = s.sae.startChangeOrder({
+      appId,
+      toVersion: 'v3',
+      toVersionId: `${appId}-ver3`,
+      batchCount: 2,
+    });
+    s.clock.advance(4 * MIN);
+    await s.tick(); // running, under 30 min: no finding, but its CreateTime is now cached
+    const cached = JSON.parse((await s.rt.store.getValue(`sae-rollback:co:${co}:facts`)) ?? '{}');
+    expect(cached).toMatchObject({ changeOrderId: co, status: 1 });
+    expect(cached.finishedAt).toBeUndefined();
+    s.sae.finishChangeOrder(co, { status: 2 });
+    s.clock.advance(5 * MIN);
+
+    const res = await s.alarm({ appId });
+
+    expect(res.outcomes[0]).toMatchObject({ outcome: 'rolled-back-application', changeOrderId: co });
+    expect(s.mutations().map((m) => m.query.VersionId)).toEqual([`${appId}-ver2`]);
+  });
+
   it('the rolled-back outcome: every field, the exact summary, and the change order it started', async () => {
     s = await startGuardStack(ENV);
     const { appId, co, v2, v3, move } = released(s, 2 * MIN);
