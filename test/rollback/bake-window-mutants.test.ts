@@ -8,9 +8,8 @@ import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-sta
 const MIN = 60_000;
 const ENV = { BAKE_WINDOW_SECONDS: '1800', COOLDOWN_SECONDS: '0' };
 
-/** An app on v1, v2 whose release to v3 ended with `status` `ago` ms ago. */
-function released(s: GuardStack, ago: number, opts: { status?: 2 | 3 | 6; batchCount?: number } = {}) {
-  const appId = newAppId('bakem');
+/** An app on v1, v2 (with their history) and its release to v3, still running; `appId`: a known one. */
+function releasing(s: GuardStack, batchCount = 2, appId = newAppId('bakem')) {
   s.sae.seedApp({
     appId,
     appName: 'checkout',
@@ -18,12 +17,13 @@ function released(s: GuardStack, ago: number, opts: { status?: 2 | 3 | 6; batchC
     versionIds: [`${appId}-ver1`, `${appId}-ver2`],
     history: true,
   });
-  const co = s.sae.startChangeOrder({
-    appId,
-    toVersion: 'v3',
-    toVersionId: `${appId}-ver3`,
-    batchCount: opts.batchCount ?? 2,
-  });
+  const co = s.sae.startChangeOrder({ appId, toVersion: 'v3', toVersionId: `${appId}-ver3`, batchCount });
+  return { appId, co };
+}
+
+/** An app on v1, v2 whose release to v3 ended with `status` `ago` ms ago. */
+function released(s: GuardStack, ago: number, opts: { status?: 2 | 3 | 6; batchCount?: number } = {}) {
+  const { appId, co } = releasing(s, opts.batchCount ?? 2);
   s.clock.advance(4 * MIN);
   s.sae.finishChangeOrder(co, { status: opts.status ?? 2 });
   s.clock.advance(ago);
@@ -79,19 +79,7 @@ describe('the bake window, line by line', () => {
   it("facts cached while the release ran (the guard's look-up) are read again once it finished", async () => {
     const appId = newAppId('bakem');
     s = await startGuardStack({ ...ENV, WATCH_APP_IDS: appId, GUARD_MAX_EXECUTING_MINUTES: '30' });
-    s.sae.seedApp({
-      appId,
-      appName: 'checkout',
-      versions: ['v1', 'v2'],
-      versionIds: [`${appId}-ver1`, `${appId}-ver2`],
-      history: true,
-    });
-    const co = s.sae.startChangeOrder({
-      appId,
-      toVersion: 'v3',
-      toVersionId: `${appId}-ver3`,
-      batchCount: 2,
-    });
+    const { co } = releasing(s, 2, appId);
     s.clock.advance(4 * MIN);
     await s.tick(); // running, under 30 min: no finding, but its CreateTime is now cached
     const cached = JSON.parse((await s.rt.store.getValue(`sae-rollback:co:${co}:facts`)) ?? '{}');
