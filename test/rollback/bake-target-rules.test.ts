@@ -3,22 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { bakeTarget } from '../../lib/rollback/bake-target.js';
 import type { AppVersion } from '../../lib/sae/app-types.js';
 import type { ChangeOrderSummary } from '../../lib/sae/types.js';
+import { co, ver } from '../helpers/change-orders.js';
 
 const T0 = Date.parse('2026-11-29T03:00:00Z');
 const MIN = 60_000;
-/** SAE's CreateTime: `yyyy-MM-dd HH:mm:ss`, UTC+8. */
-const saeTime = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-const co = (id: string, at: number, type: string | undefined, status = 2): ChangeOrderSummary => ({
-  changeOrderId: id,
-  status,
-  createTime: saeTime(at),
-  ...(type ? { coTypeCode: type } : {}),
-});
-const ver = (id: string, at: number): AppVersion => ({
-  versionId: id,
-  createdAt: at,
-  createTime: String(at),
-});
 
 function sources(
   orders: ChangeOrderSummary[],
