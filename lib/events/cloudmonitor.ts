@@ -124,7 +124,9 @@ const UNIT_MS: Record<string, number> = {
 export function lastedMs(v: unknown): number | undefined {
   const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
   if (t === '' || t === 'null') return undefined;
-  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+|天|小时|分钟|分|秒)/g)];
+  // 天|小时|分钟|分|秒 escaped: esbuild keeps regex literals as written, and one non-ASCII character
+  // makes V8 hold the whole bundle's source as a two-byte string (test/build/bundle.test.ts).
+  const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+|\u5929|\u5c0f\u65f6|\u5206\u949f|\u5206|\u79d2)/g)];
   if (
     parts.length === 0 ||
     parts

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,6 +41,15 @@ describe('dist/alarm bundle', () => {
         env: loadEnv(),
       });
       expect(stdout).toBe('function');
+    },
+  );
+
+  it.each(['alarm', 'consumer', 'guard'])(
+    'dist/%s/bundle.js is ASCII only, so V8 holds its ~900 KB source as one-byte, not two-byte, strings',
+    (fn) => {
+      // esbuild escapes non-ASCII in strings and identifiers but not inside regex literals.
+      const foreign = readFileSync(`${root}dist/${fn}/bundle.js`, 'utf8').match(/[^\x00-\x7f]+/g) ?? [];
+      expect(foreign).toEqual([]);
     },
   );
 
