@@ -47,7 +47,8 @@ describe('the inspect step: refusals an SRE can act on (inspect.ts)', () => {
   it('a change order SAE describes without a type: refused, and no type is remembered for it', async () => {
     const { sae, clock, req } = f;
     const store = new WritesStore({ clock });
-    sae.addChangeOrder({ changeOrderId: CO, appId: APP, coTypeCode: undefined });
+    const co = sae.changeOrders.get(CO);
+    if (co) delete co.coTypeCode;
     const d = await new RollbackCore({ sae, store, clock }).decide(req({ changeOrderId: CO }));
     expect(d.outcome.outcome).toBe('refused');
     expect(d.outcome.summary).toContain('a change of unknown type');
