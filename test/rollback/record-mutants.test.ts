@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryBudget } from '../../lib/budget/memory-budget.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { changeOrderKey } from '../../lib/idempotency/store.js';
 import { RollbackCore } from '../../lib/rollback/core.js';
 import type { Outcome } from '../../lib/rollback/outcome.js';
-import { coreFixture } from '../helpers/core-fixture.js';
+import { coreFixture, starvedCore } from '../helpers/core-fixture.js';
 import type { GuardStack } from '../helpers/guard-stack.js';
 
 const CO = 'ba386059-69b1-4e65-b1e5-0682d9fa0211';
@@ -93,15 +92,7 @@ describe('the record step, on the change order it claimed (record.ts)', () => {
 
   it('a delivery starved of budget tokens after its claim: retry, not published, claim given back; the redelivery aborts once', async () => {
     const { sae, store, clock, req } = f;
-    const budget = new MemoryBudget({ clock, limits: { calls: 2, windowMs: 60_000, abortReserve: 1 } });
-    const core = new RollbackCore({
-      sae,
-      store,
-      clock,
-      budget,
-      callPolicy: { sleep: async (ms) => clock.advance(ms) },
-    });
-    await budget.take('abort'); // a storm spent the budget: the look-up needs two free tokens
+    const core = await starvedCore({ sae, store, clock });
 
     const d = await core.decide(req({ changeOrderId: CO }), { deadline: clock.now() + 5_000 });
 
