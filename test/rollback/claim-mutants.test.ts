@@ -3,6 +3,7 @@ import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { type ClaimResult, changeOrderKey } from '../../lib/idempotency/store.js';
 import { RollbackCore } from '../../lib/rollback/core.js';
 import { notReleaseKey, typeKey } from '../../lib/rollback/drafts.js';
+import { PENDING_INDEX } from '../../lib/rollback/pending.js';
 import { coreFixture } from '../helpers/core-fixture.js';
 
 const CO = 'ba386059-69b1-4e65-b1e5-0682d9fa0241';
@@ -87,4 +88,42 @@ describe('the claim step on a change order known not to be a release (claim.ts)'
     expect(again.outcome.outcome).toBe('duplicate');
     expect(sae.calls.map((c) => c.action)).toEqual(['DescribeChangeOrder']);
   });
+
+  it('refused as not a release, then named by an operator who allows its type: aborted, once', async () => {
+    const { sae, store, clock, req } = f;
+    sae.addChangeOrder({ changeOrderId: CO, appId: APP, coTypeCode: 'CoScaleOut' });
+    const core = new RollbackCore({ sae, store, clock });
+    const refused = await core.decide(req({ changeOrderId: CO }));
+    const dup = await core.decide(req({ changeOrderId: CO }));
+
+    const allowed = await core.decide(req({ changeOrderId: CO, allowTypes: ['CoScaleOut'] }));
+
+    expect([refused, dup].map((d) => d.outcome.outcome)).toEqual(['refused', 'duplicate']);
+    expect(allowed.outcome).toMatchObject({ outcome: 'aborted', changeOrderId: CO });
+    expect(sae.count('AbortAndRollbackChangeOrder')).toBe(1);
+  });
+});
+
+describe("the claim's lifetime (claim.ts)", () => {
+  const f = coreFixture(CO, APP);
+
+  it.each([
+    ['has already passed', -5_000],
+    ['is now', 0],
+  ])(
+    'an invocation whose deadline %s claims for the default lifetime, not a claim already expired',
+    async (_, offset) => {
+      const { sae, store, clock, req } = f;
+      sae.failNext('DescribeChangeOrder', 'Throttling.User'); // retryable: the claim is given back, the journal stays
+      const d = await new RollbackCore({ sae, store, clock, defaultClaimMs: 60_000 }).decide(
+        req({ changeOrderId: CO }),
+        {
+          deadline: clock.now() + offset,
+        },
+      );
+      expect(d.outcome.outcome).toBe('failed-retryable');
+      const [entry] = (await store.indexList(PENDING_INDEX, 10)).map((e) => JSON.parse(e.value));
+      expect(entry).toMatchObject({ storeKey: changeOrderKey(CO), claimExpiresAt: clock.now() + 60_000 });
+    },
+  );
 });
