@@ -1,7 +1,11 @@
 import { beforeEach } from 'vitest';
+import { MemoryBudget } from '../../lib/budget/memory-budget.js';
 import { ManualClock } from '../../lib/clock.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
+import type { Store } from '../../lib/idempotency/store.js';
+import { RollbackCore } from '../../lib/rollback/core.js';
 import type { RollbackRequest } from '../../lib/rollback/types.js';
+import type { SaeApi } from '../../lib/sae/types.js';
 import { FakeSae } from './fake-sae.js';
 
 export interface CoreFixture {
@@ -30,4 +34,16 @@ export function coreFixture(changeOrderId: string, appId: string): CoreFixture {
     f.sae.addChangeOrder({ changeOrderId, appId, appName: 'checkout', status: 1 });
   });
   return f;
+}
+
+/**
+ * A core on a shared budget that a storm has spent (`calls: 2`, one held for aborts, one taken): a
+ * look-up needs two free tokens, so the next SAE call waits — on the manual clock — and is starved.
+ */
+export async function starvedCore(ports: { sae: SaeApi; store: Store; clock: ManualClock }) {
+  const { clock } = ports;
+  const budget = new MemoryBudget({ clock, limits: { calls: 2, windowMs: 60_000, abortReserve: 1 } });
+  const core = new RollbackCore({ ...ports, budget, callPolicy: { sleep: async (ms) => clock.advance(ms) } });
+  await budget.take('abort');
+  return core;
 }

@@ -3,15 +3,14 @@
 // callbacks, an operator's one-off request), the orphan journal must still hold it, so the guard's
 // sweep finishes it once the budget has tokens again.
 import { describe, expect, it } from 'vitest';
-import { MemoryBudget } from '../../lib/budget/memory-budget.js';
 import { ManualClock } from '../../lib/clock.js';
 import { sweepOrphans } from '../../lib/guard/orphans.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { memoryLogger } from '../../lib/log.js';
-import { RollbackCore } from '../../lib/rollback/core.js';
 import { PENDING_INDEX } from '../../lib/rollback/pending.js';
 import { processRequest } from '../../lib/rollback/process.js';
 import type { RollbackRequest } from '../../lib/rollback/types.js';
+import { starvedCore } from '../helpers/core-fixture.js';
 import { FakeSae } from '../helpers/fake-sae.js';
 
 const APP = 'app-starved-0000-0000-0000-000000000001';
@@ -22,15 +21,7 @@ describe('a budget-starved look-up of an app-named alarm', () => {
     const store = new MemoryStore({ clock });
     const sae = new FakeSae();
     sae.addChangeOrder({ changeOrderId: 'co-starved', appId: APP });
-    const budget = new MemoryBudget({ clock, limits: { calls: 2, windowMs: 60_000, abortReserve: 1 } });
-    const core = new RollbackCore({
-      sae,
-      store,
-      clock,
-      budget,
-      callPolicy: { sleep: async (ms) => clock.advance(ms) },
-    });
-    await budget.take('abort'); // the storm spent the budget: a look-up needs two free tokens
+    const core = await starvedCore({ sae, store, clock }); // the storm spent the budget
     const req: RollbackRequest = {
       appId: APP,
       alarm: { source: 'cloudmonitor', name: '5xx' },
