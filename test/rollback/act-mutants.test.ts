@@ -1,13 +1,14 @@
 // The act step's words and its memory of an abort (lib/rollback/act.ts), through the decision core on
 // an in-memory SAE: the summary an operator reads, the SAE calls in the trace, and the write-ahead key
 // that decides whether a later "terminated" is reported as our abort or as nothing done.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Policy } from '../../lib/policy/policy.js';
 import { Valves } from '../../lib/policy/valves.js';
 import { RollbackCore, type RollbackCoreOptions } from '../../lib/rollback/core.js';
 import { abortAttemptKey } from '../../lib/rollback/drafts.js';
 import type { SaeAppApi } from '../../lib/sae/app-types.js';
 import { coreFixture } from '../helpers/core-fixture.js';
+import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-stack.js';
 
 const CO = 'a0c1a2b3-0000-4000-8000-00000000a001';
 const APP = 'app-act-0001';
@@ -217,5 +218,40 @@ describe('the act step, on a named change order', () => {
       `Change order ${CO} of app checkout (${APP}) already terminated; nothing to abort.`,
     );
     expect(actions(d)).toEqual(['DescribeChangeOrder']);
+  });
+});
+
+describe('a failed release named by its change order, inside the bake window (through the alarm function)', () => {
+  let s: GuardStack | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+
+  it('is rolled back to the version before it: one RollbackApplication, no abort', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const appId = newAppId('act-failed');
+    const ids = [`${appId}-ver1`, `${appId}-ver2`];
+    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], versionIds: ids, history: true });
+    const co = s.sae.startChangeOrder({
+      appId,
+      toVersion: 'v3',
+      toVersionId: `${appId}-ver3`,
+      batchCount: 1,
+    });
+    s.clock.advance(4 * 60_000);
+    s.sae.finishChangeOrder(co, { status: 3 });
+    s.clock.advance(10 * 60_000);
+
+    const res = await s.alarm({ changeOrderId: co });
+
+    expect(res.outcomes).toMatchObject([{ outcome: 'rolled-back-application', appId, changeOrderId: co }]);
+    expect(s.mutations()).toEqual([
+      expect.objectContaining({
+        action: 'RollbackApplication',
+        query: expect.objectContaining({ AppId: appId }),
+      }),
+    ]);
+    expect(s.sae.getApp(appId)?.currentVersion).toBe('v2');
   });
 });
