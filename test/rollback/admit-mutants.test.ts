@@ -57,7 +57,8 @@ describe('a namespace allowlist', () => {
         currentPage: 1,
         pageSize: 100,
         totalSize: 1,
-        applications: [{ appId: APP, namespaceId: q?.namespaceId }],
+        applications:
+          q?.namespaceId === 'cn-hangzhou:prod' ? [{ appId: APP, namespaceId: q.namespaceId }] : [],
       },
     }));
     const d = await core({ policy: policy(), app }).decide(f.req({ appId: APP, changeOrderId: CO }));
