@@ -8,11 +8,14 @@ import { RollbackCore, type RollbackCoreOptions } from '../../lib/rollback/core.
 import { abortAttemptKey } from '../../lib/rollback/drafts.js';
 import type { SaeAppApi } from '../../lib/sae/app-types.js';
 import { coreFixture } from '../helpers/core-fixture.js';
-import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-stack.js';
+import { type GuardStack, startGuardStack } from '../helpers/guard-stack.js';
+import { released } from '../helpers/released.js';
 
 const CO = 'a0c1a2b3-0000-4000-8000-00000000a001';
 const APP = 'app-act-0001';
 const f = coreFixture(CO, APP);
+/** What every outcome about the change order names (SAE's DescribeChangeOrder says the app). */
+const NAMED = { changeOrderId: CO, appId: APP, appName: 'checkout' };
 
 // Never called on these paths: it only opens the bake window (which needs SaeAppApi to roll back).
 const unusedApp = {} as SaeAppApi;
@@ -20,17 +23,19 @@ const unusedApp = {} as SaeAppApi;
 const core = (o: Partial<RollbackCoreOptions> = {}) =>
   new RollbackCore({ sae: f.sae, store: f.store, clock: f.clock, ...o });
 const decide = (c: RollbackCore) => c.decide(f.req({ changeOrderId: CO }));
+/** A first delivery whose abort SAE ran but whose answer was lost; its failure is kept for 1 ms. */
+async function lostAbort(c: RollbackCore) {
+  f.sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable');
+  const d = await decide(c);
+  f.clock.advance(10);
+  return d;
+}
 const actions = (d: { outcome: { sae: Array<{ action: string }> } }) => d.outcome.sae.map((c) => c.action);
 
 describe('the act step, on a named change order', () => {
   it('aborts once and says what it was, with the app named and the SAE calls traced', async () => {
     const d = await decide(core());
-    expect(d.outcome).toMatchObject({
-      outcome: 'aborted',
-      changeOrderId: CO,
-      appId: APP,
-      appName: 'checkout',
-    });
+    expect(d.outcome).toMatchObject({ outcome: 'aborted', ...NAMED });
     expect(d.outcome.summary).toBe(
       `Aborted change order ${CO} of app checkout (${APP}) (was executing) and rolled the app back.`,
     );
@@ -73,12 +78,7 @@ describe('the act step, on a named change order', () => {
   it('an abort SAE refuses for good: the reason, the app named, the write-ahead withdrawn', async () => {
     f.sae.failNext('AbortAndRollbackChangeOrder', 'Forbidden.RAM');
     const d = await decide(core());
-    expect(d.outcome).toMatchObject({
-      outcome: 'forbidden',
-      changeOrderId: CO,
-      appId: APP,
-      appName: 'checkout',
-    });
+    expect(d.outcome).toMatchObject({ outcome: 'forbidden', ...NAMED });
     expect(d.outcome.summary).toBe(`Not allowed to act on change order ${CO}: Forbidden.RAM (HTTP 400).`);
     expect(await f.store.getValue(abortAttemptKey(CO))).toBe('');
   });
@@ -99,9 +99,7 @@ describe('the act step, on a named change order', () => {
 
   it('a failure before the abort keeps an earlier lost abort in memory: its landing is reported `aborted`', async () => {
     const c = core({ failureRetentionMs: 1 });
-    f.sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable'); // SAE ran it, the answer was lost
-    expect((await decide(c)).outcome.outcome).toBe('failed-retryable');
-    f.clock.advance(10);
+    expect((await lostAbort(c)).outcome.outcome).toBe('failed-retryable');
     f.sae.failNext('DescribeChangeOrder', 'ServiceUnavailable'); // the redelivery fails before any abort
     const second = await decide(c);
     expect(second.outcome.outcome).toBe('failed-retryable');
@@ -141,9 +139,7 @@ describe('the act step, on a named change order', () => {
 
   it('an earlier lost abort, then SAE refusing ours as already done: `aborted`, confirmed, with the app name', async () => {
     const c = core({ failureRetentionMs: 1 });
-    f.sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable');
-    await decide(c);
-    f.clock.advance(10);
+    await lostAbort(c);
     f.sae.failNext('AbortAndRollbackChangeOrder', 'Application.ChangerOrder.Not.Running');
     const d = await decide(c);
     expect(d.outcome).toMatchObject({ outcome: 'aborted', appId: APP, appName: 'checkout' });
@@ -155,9 +151,7 @@ describe('the act step, on a named change order', () => {
   it('the same, for a change order SAE gives no app name', async () => {
     f.sae.addChangeOrder({ changeOrderId: CO, appId: APP });
     const c = core({ failureRetentionMs: 1 });
-    f.sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable');
-    await decide(c);
-    f.clock.advance(10);
+    await lostAbort(c);
     f.sae.failNext('AbortAndRollbackChangeOrder', 'Application.ChangerOrder.Not.Running');
     const d = await decide(c);
     expect(d.outcome.summary).toBe(
@@ -167,9 +161,7 @@ describe('the act step, on a named change order', () => {
 
   it('a release that succeeded after an abort whose answer was lost is not reported as aborted', async () => {
     const c = core({ failureRetentionMs: 1 });
-    f.sae.failNext('AbortAndRollbackChangeOrder', 'ServiceUnavailable');
-    await decide(c);
-    f.clock.advance(10);
+    await lostAbort(c);
     const co = f.sae.changeOrders.get(CO);
     if (co) co.status = 2; // the abort never ran: the release finished
     const d = await decide(c);
@@ -230,18 +222,7 @@ describe('a failed release named by its change order, inside the bake window (th
 
   it('is rolled back to the version before it: one RollbackApplication, no abort', async () => {
     s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
-    const appId = newAppId('act-failed');
-    const ids = [`${appId}-ver1`, `${appId}-ver2`];
-    s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'], versionIds: ids, history: true });
-    const co = s.sae.startChangeOrder({
-      appId,
-      toVersion: 'v3',
-      toVersionId: `${appId}-ver3`,
-      batchCount: 1,
-    });
-    s.clock.advance(4 * 60_000);
-    s.sae.finishChangeOrder(co, { status: 3 });
-    s.clock.advance(10 * 60_000);
+    const { appId, co } = released(s, 10 * 60_000, { status: 3, batchCount: 1 });
 
     const res = await s.alarm({ changeOrderId: co });
 
