@@ -70,6 +70,15 @@ describe('a namespace allowlist', () => {
     ]);
   });
 
+  it('without the app API to look the namespace up: refused by the allowlist, not an error', async () => {
+    const d = await core({ policy: policy() }).decide(f.req({ appId: APP }));
+    expect(d.outcome.outcome).toBe('refused');
+    expect(d.outcome.summary).toBe(
+      `Refused to roll back app ${APP}: the rollback policy (allowlist) does not allow it.`,
+    );
+    expect(f.sae.calls).toEqual([]);
+  });
+
   it('an SAE error looking the namespace up: says so, retryable, nothing aborted', async () => {
     const app = appApi(async () => {
       throw new SaeError('ListApplications: ServiceUnavailable', {

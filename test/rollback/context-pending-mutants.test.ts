@@ -1,6 +1,7 @@
 // One decision's SAE clients (lib/rollback/context.ts: the trace every outcome carries, the call policy)
 // and the orphan journal (lib/rollback/pending.ts: what the guard's sweep finds to finish).
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBudget } from '../../lib/budget/memory-budget.js';
 import { ManualClock } from '../../lib/clock.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { meteredClients } from '../../lib/rollback/context.js';
@@ -13,6 +14,7 @@ import {
   PENDING_INDEX,
   pendingSchema,
 } from '../../lib/rollback/pending.js';
+import type { SaeAppApi } from '../../lib/sae/app-types.js';
 import { SaeError, SaeErrorKind } from '../../lib/sae/errors.js';
 import { FakeSae } from '../helpers/fake-sae.js';
 
@@ -92,6 +94,54 @@ describe('the call policy', () => {
     const { data } = await m.sae.describeChangeOrder('co-ctx-1');
     expect(data.changeOrderId).toBe('co-ctx-1');
     expect(sae.count('DescribeChangeOrder')).toBe(2);
+  });
+});
+
+describe('the budget', () => {
+  const unavailable = () =>
+    new SaeError('ListApplications: ServiceUnavailable', {
+      action: 'ListApplications',
+      kind: SaeErrorKind.Retryable,
+      code: 'ServiceUnavailable',
+    });
+  const setup = (budget: MemoryBudget | undefined, withApp = true) => {
+    const sae = new FakeSae();
+    sae.addChangeOrder({ changeOrderId: 'co-ctx-2', appId: 'app-ctx-2' });
+    const listed: string[] = [];
+    const app = {
+      listApplications: async () => {
+        listed.push('ListApplications');
+        throw unavailable();
+      },
+    } as unknown as SaeAppApi;
+    const clock = new ManualClock();
+    const m = meteredClients(
+      { sae, app: withApp ? app : undefined, budget, callPolicy: undefined, clock },
+      clock.now() + 1_000,
+      [],
+    );
+    return { sae, listed, m };
+  };
+  const oneCall = (clock = new ManualClock()) =>
+    new MemoryBudget({ limits: { calls: 1, abortReserve: 0 }, clock });
+
+  it('alone meters every call: none past the last token, neither SAE API', async () => {
+    const { sae, listed, m } = setup(oneCall());
+    await m.sae.describeChangeOrder('co-ctx-2');
+    await expect(m.sae.describeChangeOrder('co-ctx-2')).rejects.toMatchObject({ code: 'Budget.Exhausted' });
+    await expect(m.app?.listApplications()).rejects.toMatchObject({ code: 'Budget.Exhausted' });
+    expect(sae.count('DescribeChangeOrder')).toBe(1);
+    expect(listed).toEqual([]);
+  });
+
+  it('metered, without an app API: still none', () => {
+    expect(setup(oneCall(), false).m.app).toBeUndefined();
+  });
+
+  it('neither budget nor retry policy: each call goes to SAE once, as it is', async () => {
+    const { listed, m } = setup(undefined);
+    await expect(m.app?.listApplications()).rejects.toMatchObject({ code: 'ServiceUnavailable' });
+    expect(listed).toEqual(['ListApplications']);
   });
 });
 

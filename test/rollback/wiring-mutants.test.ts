@@ -33,3 +33,38 @@ describe('the cool-down short-cut follows the valves', () => {
     ]);
   });
 });
+
+describe('the defaults the core wires', () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('a delivery finding the change order in progress elsewhere waits, bounded, then answers retry', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let aborting = false;
+    const abort = f.sae.abortAndRollbackChangeOrder.bind(f.sae);
+    f.sae.abortAndRollbackChangeOrder = async (id) => {
+      aborting = true;
+      await gate; // SAE holds the first delivery's abort
+      return abort(id);
+    };
+    const c = new RollbackCore({ sae: f.sae, store: f.store, clock: f.clock });
+    const first = c.decide(f.req({ changeOrderId: CO }));
+    while (!aborting) await tick();
+    // Its invocation ends soon (2 s margin + 300 ms): the wait is bounded by that, not by the holder.
+    const second = await c.decide(f.req({ changeOrderId: CO }), { deadline: f.clock.now() + 2_300 });
+    release();
+    expect(second).toMatchObject({ outcome: { outcome: 'in-progress', changeOrderId: CO }, retry: true });
+    expect((await first).outcome.outcome).toBe('aborted');
+    expect(f.sae.count('AbortAndRollbackChangeOrder')).toBe(1);
+  });
+
+  it('RESOLUTION_TTL 0: no shared look-up, each delivery lists for itself', async () => {
+    const c = new RollbackCore({ sae: f.sae, store: f.store, clock: f.clock, resolutionTtlMs: 0 });
+    const both = await Promise.all([c.decide(f.req({ appId: APP })), c.decide(f.req({ appId: APP }))]);
+    expect(both.map((d) => d.outcome.outcome).sort()).toEqual(['aborted', 'duplicate']);
+    expect(f.sae.count('ListChangeOrders')).toBe(2);
+    expect(f.sae.count('AbortAndRollbackChangeOrder')).toBe(1);
+  });
+});
