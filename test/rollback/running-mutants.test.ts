@@ -43,6 +43,11 @@ describe('why a page does not prove the running release', () => {
       listing([RUNNING_ONE, { ...RUNNING_ONE, changeOrderId: 'co-run-2' }]),
       '2 change orders listed',
     ],
+    [
+      'two listed, one counted',
+      listing([RUNNING_ONE, { ...RUNNING_ONE, changeOrderId: 'co-run-2' }], 1),
+      '1 change orders listed',
+    ],
     ['one listed of three counted', listing([RUNNING_ONE], 3), '3 change orders listed'],
     [
       'another app',
