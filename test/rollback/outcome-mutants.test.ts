@@ -2,22 +2,21 @@
 // versions, and every constraint of the outcome schema a consumer relies on (so a loosened or
 // tightened field fails here, not in a consumer).
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
-import {
-  alarmSchema,
-  FINAL_OUTCOMES,
-  FOLLOW_UP_OUTCOMES,
-  hookResultSchema,
-  OUTCOMES,
-  outcomeKindSchema,
-  outcomeSchema,
-  SCHEMA_VERSIONS,
-  saeTraceSchema,
-  timelineSchema,
-} from '../../lib/rollback/outcome.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeOutcome } from '../helpers/outcome.js';
 
-const ok = (doc: unknown) => outcomeSchema.safeParse(doc).success;
+/**
+ * outcome.ts is all module scope (kinds, sets, schemas): a mutation run counts it covered only by a test
+ * in which the module loads, so each test loads a fresh copy (a static import would leave every mutant
+ * here credited to tests that never look at it).
+ */
+let m: typeof import('../../lib/rollback/outcome.js');
+beforeEach(async () => {
+  vi.resetModules();
+  m = await import('../../lib/rollback/outcome.js');
+});
+
+const ok = (doc: unknown) => m.outcomeSchema.safeParse(doc).success;
 
 /** The outcome kinds a schema file consumers validate against lists. */
 async function committedKinds(version: 'v1' | 'v2'): Promise<string[]> {
@@ -28,18 +27,18 @@ async function committedKinds(version: 'v1' | 'v2'): Promise<string[]> {
 describe('outcome kinds', () => {
   it("are exactly the committed v2 schema's, in its order; v1's are all but the follow-ups", async () => {
     const [v1, v2] = await Promise.all([committedKinds('v1'), committedKinds('v2')]);
-    expect(OUTCOMES).toEqual(v2);
-    expect(OUTCOMES.filter((o) => !(FOLLOW_UP_OUTCOMES as readonly string[]).includes(o))).toEqual(v1);
-    for (const k of OUTCOMES) expect(outcomeKindSchema.safeParse(k).success).toBe(true);
-    expect(outcomeKindSchema.safeParse('exploded').success).toBe(false);
-    expect(outcomeKindSchema.safeParse('').success).toBe(false);
+    expect(m.OUTCOMES).toEqual(v2);
+    expect(m.OUTCOMES.filter((o) => !(m.FOLLOW_UP_OUTCOMES as readonly string[]).includes(o))).toEqual(v1);
+    for (const k of m.OUTCOMES) expect(m.outcomeKindSchema.safeParse(k).success).toBe(true);
+    expect(m.outcomeKindSchema.safeParse('exploded').success).toBe(false);
+    expect(m.outcomeKindSchema.safeParse('').success).toBe(false);
   });
 
   it('every kind but failed-retryable and in-progress is final', () => {
-    expect([...FINAL_OUTCOMES]).toEqual(
-      OUTCOMES.filter((o) => o !== 'failed-retryable' && o !== 'in-progress'),
+    expect([...m.FINAL_OUTCOMES]).toEqual(
+      m.OUTCOMES.filter((o) => o !== 'failed-retryable' && o !== 'in-progress'),
     );
-    expect(FINAL_OUTCOMES.size).toBe(OUTCOMES.length - 2);
+    expect(m.FINAL_OUTCOMES.size).toBe(m.OUTCOMES.length - 2);
     for (const k of [
       'aborted',
       'failed-permanent',
@@ -47,21 +46,21 @@ describe('outcome kinds', () => {
       'awaiting-approval',
       'recovered',
     ] as const) {
-      expect(FINAL_OUTCOMES.has(k)).toBe(true);
+      expect(m.FINAL_OUTCOMES.has(k)).toBe(true);
     }
-    expect(FINAL_OUTCOMES.has('failed-retryable')).toBe(false);
-    expect(FINAL_OUTCOMES.has('in-progress')).toBe(false);
+    expect(m.FINAL_OUTCOMES.has('failed-retryable')).toBe(false);
+    expect(m.FINAL_OUTCOMES.has('in-progress')).toBe(false);
   });
 
   it('the follow-up kinds are the three v2 ones, and all are outcome kinds', () => {
-    expect(FOLLOW_UP_OUTCOMES).toEqual(['recovered', 'rollback-failed', 'rollback-stuck']);
-    expect(OUTCOMES.slice(-3)).toEqual([...FOLLOW_UP_OUTCOMES]);
+    expect(m.FOLLOW_UP_OUTCOMES).toEqual(['recovered', 'rollback-failed', 'rollback-stuck']);
+    expect(m.OUTCOMES.slice(-3)).toEqual([...m.FOLLOW_UP_OUTCOMES]);
   });
 });
 
-describe('outcomeSchema', () => {
+describe('m.outcomeSchema', () => {
   it('schema versions 1 and 2, nothing else', () => {
-    expect(SCHEMA_VERSIONS).toEqual([1, 2]);
+    expect(m.SCHEMA_VERSIONS).toEqual([1, 2]);
     expect([1, 2, 0, 3, '1'].map((v) => ok(makeOutcome({ schemaVersion: v as 1 })))).toEqual([
       true,
       true,
@@ -123,15 +122,20 @@ describe('outcomeSchema', () => {
   });
 
   it('the alarm needs only its source; an SAE trace needs only its action', () => {
-    expect(alarmSchema.safeParse({ source: 'direct' }).success).toBe(true);
-    expect(alarmSchema.safeParse({ name: 'cpu' }).success).toBe(false);
-    expect(saeTraceSchema.safeParse({ action: 'ListAppVersions' }).success).toBe(true);
+    expect(m.alarmSchema.safeParse({ source: 'direct' }).success).toBe(true);
+    expect(m.alarmSchema.safeParse({ name: 'cpu' }).success).toBe(false);
+    expect(m.saeTraceSchema.safeParse({ action: 'ListAppVersions' }).success).toBe(true);
     expect(
-      saeTraceSchema.safeParse({ action: 'X', httpStatus: 503, errorCode: 'E', requestId: 'r', traceId: 't' })
-        .success,
+      m.saeTraceSchema.safeParse({
+        action: 'X',
+        httpStatus: 503,
+        errorCode: 'E',
+        requestId: 'r',
+        traceId: 't',
+      }).success,
     ).toBe(true);
-    expect(saeTraceSchema.safeParse({ requestId: 'r' }).success).toBe(false);
-    expect(saeTraceSchema.safeParse({ action: 'X', httpStatus: '503' }).success).toBe(false);
+    expect(m.saeTraceSchema.safeParse({ requestId: 'r' }).success).toBe(false);
+    expect(m.saeTraceSchema.safeParse({ action: 'X', httpStatus: '503' }).success).toBe(false);
   });
 });
 
@@ -144,7 +148,7 @@ describe('follow-up parts', () => {
   };
 
   it('timeline: non-negative whole milliseconds; the time to recover is optional', () => {
-    const parse = (t: object) => timelineSchema.safeParse({ ...timeline, ...t }).success;
+    const parse = (t: object) => m.timelineSchema.safeParse({ ...timeline, ...t }).success;
     expect(parse({})).toBe(true);
     expect([0, -1, 1.5].map((timeToAbortMs) => parse({ timeToAbortMs }))).toEqual([true, false, false]);
     expect([0, 60_000, -1, 0.5].map((timeToRecoverMs) => parse({ timeToRecoverMs }))).toEqual([
@@ -157,13 +161,13 @@ describe('follow-up parts', () => {
     for (const field of ['receivedAt', 'abortSentAt', 'endedAt', 'timeToAbortMs']) {
       const t: Record<string, unknown> = { ...timeline };
       delete t[field];
-      expect([field, timelineSchema.safeParse(t).success]).toEqual([field, false]);
+      expect([field, m.timelineSchema.safeParse(t).success]).toEqual([field, false]);
     }
   });
 
   it('hooks: fc or webhook, at least one attempt, task ID and error optional', () => {
     const hook = { kind: 'fc', target: 'svc/fn', ok: false, attempts: 2 };
-    const parse = (h: object) => hookResultSchema.safeParse({ ...hook, ...h }).success;
+    const parse = (h: object) => m.hookResultSchema.safeParse({ ...hook, ...h }).success;
     expect(parse({})).toBe(true);
     expect(parse({ kind: 'webhook', taskId: 't-1', error: 'HTTP 500' })).toBe(true);
     expect(parse({ kind: 'email' })).toBe(false);
@@ -179,7 +183,7 @@ describe('follow-up parts', () => {
       hooks: [{ kind: 'webhook', target: '127.0.0.1', ok: true, attempts: 1 }],
       alarmCleared: true,
     });
-    expect(outcomeSchema.parse(doc)).toEqual(doc);
+    expect(m.outcomeSchema.parse(doc)).toEqual(doc);
     expect(ok({ ...doc, alarmCleared: 'yes' })).toBe(false);
     expect(ok({ ...doc, hooks: [{ kind: 'webhook', target: 'h', ok: true, attempts: 0 }] })).toBe(false);
   });
