@@ -70,6 +70,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: co }]);
+    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
     const before = s.sae.calls.length;
     const again = await s.alarm({ appId });
 
@@ -83,6 +84,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     const { appId, co } = m.released(s, 10 * MIN);
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'rolled-back-application' }]);
+    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
     const before = s.sae.calls.length;
     const again = await s.alarm({ appId });
 
@@ -97,6 +99,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     s.sae.setApprovalRequired(appId, true);
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'awaiting-approval' }]);
+    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
     const before = s.sae.calls.length;
     const again = await s.alarm({ appId });
 
