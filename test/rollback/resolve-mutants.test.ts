@@ -132,7 +132,12 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     await s.alarm({ appId });
     s.clock.advance(31_000);
     s.sae.startChangeOrder({ appId, toVersion: 'v4' });
-    s.sae.injectFault({ action: 'DescribeApplicationStatus', kind: 'http-error', status: 403, code: 'Forbidden' });
+    s.sae.injectFault({
+      action: 'DescribeApplicationStatus',
+      kind: 'http-error',
+      status: 403,
+      code: 'Forbidden',
+    });
     const before = s.sae.calls.length;
 
     const res = await s.alarm({ appId });
@@ -151,7 +156,10 @@ describe('what DescribeApplicationStatus leaves to say', () => {
 
     expect(res.outcomes).toMatchObject([{ outcome: 'no-running-change-order', appId }]);
     expect(s.published()).toMatchObject([
-      { outcome: 'no-running-change-order', summary: `App ${appId} has no change order; nothing to roll back.` },
+      {
+        outcome: 'no-running-change-order',
+        summary: `App ${appId} has no change order; nothing to roll back.`,
+      },
     ]);
     expect(s.published()[0]?.changeOrderId).toBeUndefined();
   });
@@ -165,7 +173,9 @@ describe('what DescribeApplicationStatus leaves to say', () => {
     const [msg] = s.published();
     expect(msg).toMatchObject({ outcome: 'no-running-change-order', changeOrderId: co });
     expect(msg?.summary).toMatch(
-      new RegExp(`^App ${appId}: its last change order ${co} is not running \\(SUCCESS\\); nothing to roll back\\.$`),
+      new RegExp(
+        `^App ${appId}: its last change order ${co} is not running \\(SUCCESS\\); nothing to roll back\\.$`,
+      ),
     );
   });
 
@@ -173,7 +183,12 @@ describe('what DescribeApplicationStatus leaves to say', () => {
     s = await startGuardStack();
     const appId = app(s);
     s.sae.startChangeOrder({ appId, toVersion: 'v3', status: 8, batchCount: 2 }); // not in the list
-    s.sae.injectFault({ action: 'DescribeApplicationStatus', kind: 'http-error', status: 403, code: 'Forbidden' });
+    s.sae.injectFault({
+      action: 'DescribeApplicationStatus',
+      kind: 'http-error',
+      status: 403,
+      code: 'Forbidden',
+    });
 
     const res = await s.alarm({ appId });
 
