@@ -11,6 +11,7 @@ import type { Outcome } from '../../lib/rollback/outcome.js';
 import { processRequest, publishAll, publishingLease } from '../../lib/rollback/process.js';
 import type { RollbackRequest } from '../../lib/rollback/types.js';
 import { FakeSae } from '../helpers/fake-sae.js';
+import { newAppId, startGuardStack } from '../helpers/guard-stack.js';
 import { makeOutcome } from '../helpers/outcome.js';
 
 /** A channel that records what it was asked to send and answers as told. */
@@ -157,5 +158,29 @@ describe('processRequest: what is published, how long the publishing lease holds
     expect(lines[0].durationMs).toBeGreaterThanOrEqual(0);
     expect(lines[0].durationMs).toBeLessThan(60_000);
     expect(lines[0]).not.toHaveProperty('valve');
+  });
+
+  it("a valve's refusal names the valve and its reason in the audit line", async () => {
+    const s = await startGuardStack();
+    try {
+      const appId = newAppId('procm');
+      s.sae.seedApp({ appId, appName: 'checkout', versions: ['v1', 'v2'] });
+      const co1 = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
+      await s.alarm({ ChangeOrderId: co1 });
+      const co2 = s.sae.startChangeOrder({ appId, toVersion: 'v4' });
+
+      const res = await s.alarm({ ChangeOrderId: co2 });
+
+      expect(res.outcomes[0]?.outcome).toBe('suppressed');
+      const out = s.published().find((o) => o.changeOrderId === co2);
+      expect(out?.valve).toBeTruthy();
+      const line = s.logs
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'decision' && l.changeOrderId === co2);
+      expect(line).toMatchObject({ valve: out?.valve, reason: out?.reason });
+      expect(line.reason).toBeTruthy();
+    } finally {
+      await s.close();
+    }
   });
 });

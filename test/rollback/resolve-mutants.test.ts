@@ -198,4 +198,23 @@ describe('what DescribeApplicationStatus leaves to say', () => {
     expect(await s.rt.store.indexList(PENDING_INDEX, 10)).toEqual([]);
     expect(s.mutations()).toEqual([]);
   });
+
+  it('a bake-window check SAE refuses: the failure to read the last change order is published', async () => {
+    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const { appId } = released(s, 10 * MIN);
+    // The executing-order list, then the release's facts: both refused.
+    s.sae.injectFault({
+      action: 'ListChangeOrders',
+      kind: 'http-error',
+      status: 403,
+      code: 'Forbidden',
+      times: 2,
+    });
+
+    await s.alarm({ appId });
+
+    expect(s.published()).toHaveLength(1);
+    expect(s.published()[0]?.summary).toContain(`reading the last change order of app ${appId}`);
+    expect(s.mutations()).toEqual([]);
+  });
 });
