@@ -62,6 +62,15 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     return { st: await gs.startGuardStack(env), released: rel.released, newAppId: gs.newAppId };
   }
 
+  /** Past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check: answered from the store alone. */
+  async function expectSilentDuplicate(st: GuardStack, appId: string, co: string) {
+    st.clock.advance(15_000);
+    const before = st.sae.calls.length;
+    const again = await st.alarm({ appId });
+    expect(again.outcomes).toMatchObject([{ outcome: 'duplicate', changeOrderId: co }]);
+    expect(actions(st, before)).toEqual([]);
+  }
+
   it('aborted: the next delivery is a duplicate of it with no SAE call', async () => {
     const m = await stack();
     s = m.st;
@@ -70,12 +79,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'aborted', changeOrderId: co }]);
-    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
-    const before = s.sae.calls.length;
-    const again = await s.alarm({ appId });
-
-    expect(again.outcomes).toMatchObject([{ outcome: 'duplicate', changeOrderId: co }]);
-    expect(actions(s, before)).toEqual([]);
+    await expectSilentDuplicate(s, appId, co);
   });
 
   it('rolled-back-application: the next delivery is a duplicate of it with no SAE call', async () => {
@@ -84,12 +88,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     const { appId, co } = m.released(s, 10 * MIN);
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'rolled-back-application' }]);
-    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
-    const before = s.sae.calls.length;
-    const again = await s.alarm({ appId });
-
-    expect(again.outcomes).toMatchObject([{ outcome: 'duplicate', changeOrderId: co }]);
-    expect(actions(s, before)).toEqual([]);
+    await expectSilentDuplicate(s, appId, co);
   });
 
   it('awaiting-approval: the next delivery is a duplicate of it with no SAE call', async () => {
@@ -99,21 +98,22 @@ describe('within the cool-down of an outcome that acted on the app', () => {
     s.sae.setApprovalRequired(appId, true);
 
     expect((await s.alarm({ appId })).outcomes).toMatchObject([{ outcome: 'awaiting-approval' }]);
-    s.clock.advance(15_000); // past RESOLUTION_CACHE_SECONDS (10), inside the 30 s re-check
-    const before = s.sae.calls.length;
-    const again = await s.alarm({ appId });
-
-    expect(again.outcomes).toMatchObject([{ outcome: 'duplicate', changeOrderId: co }]);
-    expect(actions(s, before)).toEqual([]);
+    await expectSilentDuplicate(s, appId, co);
   });
+
+  /** co1 aborted by an app-named alarm; 31 s on (re-check due, cool-down still on) co2 starts. */
+  async function abortedThenNewer(st: GuardStack) {
+    const appId = app(st);
+    const co1 = st.sae.startChangeOrder({ appId, toVersion: 'v3' });
+    await st.alarm({ appId });
+    st.clock.advance(31_000);
+    const co2 = st.sae.startChangeOrder({ appId, toVersion: 'v4' });
+    return { appId, co1, co2 };
+  }
 
   it('once the re-check is due, one DescribeApplicationStatus finds the newer release: never the old one', async () => {
     s = await startGuardStack({ COOLDOWN_RECHECK_SECONDS: '30' });
-    const appId = app(s);
-    const co1 = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
-    await s.alarm({ appId });
-    s.clock.advance(31_000);
-    const co2 = s.sae.startChangeOrder({ appId, toVersion: 'v4' });
+    const { appId, co1, co2 } = await abortedThenNewer(s);
     const before = s.sae.calls.length;
 
     const res = await s.alarm({ appId });
@@ -127,11 +127,7 @@ describe('within the cool-down of an outcome that acted on the app', () => {
 
   it('a due re-check that SAE fails answers the duplicate of the handled change order', async () => {
     s = await startGuardStack({ COOLDOWN_RECHECK_SECONDS: '30' });
-    const appId = app(s);
-    const co1 = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
-    await s.alarm({ appId });
-    s.clock.advance(31_000);
-    s.sae.startChangeOrder({ appId, toVersion: 'v4' });
+    const { appId, co1 } = await abortedThenNewer(s);
     s.sae.injectFault({
       action: 'DescribeApplicationStatus',
       kind: 'http-error',
