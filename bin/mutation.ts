@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
-import { type FolderScore, scoreOf } from '../lib/dev/mutation-score.js';
+import { type FolderScore, hasCode, scoreOf } from '../lib/dev/mutation-score.js';
 import loadedConfig, { FOLDER_TESTS, MUTATED_FOLDERS } from '../stryker.config.mjs';
 
 // Stryker reads stryker.config.mjs itself — the same module object as this import — and merges each
@@ -83,7 +83,7 @@ function recordedScore(folder: string): Row {
         .map(String)
         .filter((f) => f.endsWith('.ts'))
         // A file of types and constants only has no mutants to record.
-        .filter((f) => /function |class |=>/.test(readFileSync(`${folder}/${f}`, 'utf8'))).length;
+        .filter((f) => hasCode(readFileSync(`${folder}/${f}`, 'utf8'))).length;
   return files.length < all ? { ...row, note: `${files.length} of ${all} files mutated so far` } : row;
 }
 

@@ -24,3 +24,13 @@ export function scoreOf(folder: string, statuses: readonly string[]): FolderScor
   row.score = valid === 0 ? 100 : Math.floor((row.killed / valid) * 1000) / 10;
   return row;
 }
+
+/**
+ * Whether a source file can have mutants at all: it has a function, a class or an arrow outside its
+ * comments. A file of types and constants has none, so a folder's record is complete without it. A comment
+ * such as "the function timeout" must not count (lib/rollback/types.ts kept the folder "not met").
+ */
+export function hasCode(source: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return /\bfunction\b|\bclass\s+\w|=>/.test(code);
+}

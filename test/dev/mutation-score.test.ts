@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreOf } from '../../lib/dev/mutation-score.js';
+import { hasCode, scoreOf } from '../../lib/dev/mutation-score.js';
 
 describe('mutation score per folder (npm run mutation)', () => {
   it('counts killed and timed-out mutants as detected, survived and uncovered as not, the rest not at all', () => {
@@ -22,5 +22,15 @@ describe('mutation score per folder (npm run mutation)', () => {
 
   it('a folder with no valid mutants scores 100 (nothing to detect)', () => {
     expect(scoreOf('lib/x', ['Ignored']).score).toBe(100);
+  });
+
+  it('a file of types whose comments say "function" has no code to mutate; a function or arrow is code', () => {
+    const types =
+      '/** Epoch ms (FC: start + function timeout). */\nexport interface T {\n  // a class of thing\n  at: number;\n}\n';
+    expect(hasCode(types)).toBe(false);
+    expect(hasCode('export const f = (x: number) => x + 1;\n')).toBe(true);
+    expect(hasCode('export function g(): void {}\n')).toBe(true);
+    expect(hasCode('export class C {}\n')).toBe(true);
+    expect(hasCode("const url = 'https://example.com'; export const h = () => url;\n")).toBe(true);
   });
 });
