@@ -44,6 +44,8 @@ export function formatSoakReport(r: SoakReport): string {
 
 export interface SoakOptions {
   records: number;
+  /** Client timeout (ms), default 300; slow faults take 1.5×. More where CPU is scarce (a parallel suite). */
+  timeoutMs?: number;
   /** Share of records that repeat an earlier one (a new alarm, or the same message again). Default 0.15. */
   duplicateRate?: number;
   /** Share of SAE calls hit by a fault, and of aborts whose outcome's publish is. Default 0.3. */
@@ -68,15 +70,17 @@ const STS = {
   accessKeySecret: 'soak-secret-0123456789',
   securityToken: 'soak-sts-token-abcdefghij',
 };
-/** Client timeouts, and the "slow" faults that outlast them (the call may land after the client gave up). */
+/** Client timeouts by default; the "slow" faults outlast them by half (the call lands after the client gave up). */
 const TIMEOUT_MS = 300;
-const SLOW_MS = 450;
 /** The platform redelivers seconds later; here just long enough for every slow call to have landed. */
-const REDELIVERY_DELAY_MS = SLOW_MS + 250;
+const redeliveryDelay = (o: SoakOptions): number => Math.round((o.timeoutMs ?? TIMEOUT_MS) * 1.5) + 250;
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const random = prng(o.seed ?? 20261129);
   const faultRate = o.faultRate ?? 0.3;
+  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
+  const SLOW_MS = Math.round(timeoutMs * 1.5);
+  const REDELIVERY_DELAY_MS = redeliveryDelay(o);
   const progress = o.progress ?? (() => undefined);
   const dataset = buildDataset({
     records: o.records,
@@ -119,7 +123,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     sae.startChangeOrder({ appId: t.appId, changeOrderId: t.changeOrderId, toVersion: 'v3', subStatus: 1 });
   }
   const prefix = `soak:${randomUUID().slice(0, 8)}:`;
-  const runtimes = Array.from({ length: o.instances ?? 4 }, () => runtime(sae, mns, prefix, o.redisUrl));
+  const runtimes = Array.from({ length: o.instances ?? 4 }, () => runtime(sae, mns, prefix, o));
   const started = Date.now();
   try {
     await runtimes[0]?.store.get('sae-rollback:soak-probe').catch((err: unknown) => {
@@ -149,18 +153,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   }
 }
 
-function runtime(sae: SaeEmulator, mns: MnsEmulator, prefix: string, redisUrl?: string): Runtime {
+function runtime(sae: SaeEmulator, mns: MnsEmulator, prefix: string, o: SoakOptions): Runtime {
+  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
   const config = loadConfig({
     SAE_REGION: 'cn-hangzhou',
     SAE_ENDPOINT: sae.endpoint,
     SAE_PROTOCOL: 'http',
-    SAE_CONNECT_TIMEOUT_MS: String(TIMEOUT_MS),
-    SAE_READ_TIMEOUT_MS: String(TIMEOUT_MS),
+    SAE_CONNECT_TIMEOUT_MS: String(timeoutMs),
+    SAE_READ_TIMEOUT_MS: String(timeoutMs),
     MNS_ENDPOINT: mns.url,
     MNS_TOPIC: TOPIC,
-    MNS_TIMEOUT_MS: String(TIMEOUT_MS),
+    MNS_TIMEOUT_MS: String(timeoutMs),
     IDEMPOTENCY_STORE: 'redis',
-    REDIS_URL: redisUrl ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: o.redisUrl ?? 'redis://127.0.0.1:6379',
     REDIS_KEY_PREFIX: prefix,
     // A soak is not a production account: no call budget, no cool-down or cap (they would suppress).
     SAE_CALLS_PER_WINDOW: '10000',
@@ -201,7 +206,7 @@ async function deliverUntilQuiet(
   const handlers = runtimes.map((rt) => createConsumerHandler(rt));
   let pending = dataset.events.map((_, i) => i);
   for (let round = 1; pending.length > 0 && round <= (o.maxRounds ?? 25); round++) {
-    if (round > 1) await sleep(REDELIVERY_DELAY_MS);
+    if (round > 1) await sleep(redeliveryDelay(o));
     const t0 = Date.now();
     const failed: number[] = [];
     let next = 0;
