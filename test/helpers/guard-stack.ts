@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { type CmsEmulator, startCmsEmulator } from '../../emulators/cms/index.js';
 import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
@@ -117,4 +118,22 @@ let seq = 0;
 /** A fresh, valid app ID (8–64 letters, digits, -). */
 export function newAppId(prefix = 'guard'): string {
   return `${prefix}-0099b7be-${String(++seq).padStart(6, '0')}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
+/**
+ * One guard stack per test, closed after it: `const stack = useGuardStack()` in a describe, then
+ * `const s = await stack.start(env)` in each test (instead of a `let s` and an afterEach in every file).
+ */
+export function useGuardStack(): { start(env?: Record<string, string>): Promise<GuardStack> } {
+  let open: GuardStack | undefined;
+  afterEach(async () => {
+    await open?.close();
+    open = undefined;
+  });
+  return {
+    start: async (env) => {
+      open = await startGuardStack(env);
+      return open;
+    },
+  };
 }

@@ -1,14 +1,14 @@
 // The act step's words and its memory of an abort (lib/rollback/act.ts), through the decision core on
 // an in-memory SAE: the summary an operator reads, the SAE calls in the trace, and the write-ahead key
 // that decides whether a later "terminated" is reported as our abort or as nothing done.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Policy } from '../../lib/policy/policy.js';
 import { Valves } from '../../lib/policy/valves.js';
 import { RollbackCore, type RollbackCoreOptions } from '../../lib/rollback/core.js';
 import { abortAttemptKey } from '../../lib/rollback/drafts.js';
 import type { SaeAppApi } from '../../lib/sae/app-types.js';
 import { coreFixture } from '../helpers/core-fixture.js';
-import { type GuardStack, startGuardStack } from '../helpers/guard-stack.js';
+import { useGuardStack } from '../helpers/guard-stack.js';
 import { released } from '../helpers/released.js';
 
 const CO = 'a0c1a2b3-0000-4000-8000-00000000a001';
@@ -214,14 +214,10 @@ describe('the act step, on a named change order', () => {
 });
 
 describe('a failed release named by its change order, inside the bake window (through the alarm function)', () => {
-  let s: GuardStack | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const stack = useGuardStack();
 
   it('is rolled back to the version before it: one RollbackApplication, no abort', async () => {
-    s = await startGuardStack({ BAKE_WINDOW_SECONDS: '1800' });
+    const s = await stack.start({ BAKE_WINDOW_SECONDS: '1800' });
     const { appId, co } = released(s, 10 * 60_000, { status: 3, batchCount: 1 });
 
     const res = await s.alarm({ changeOrderId: co });

@@ -1,9 +1,9 @@
 // bake-window.ts line by line, through the alarm function and the SAE emulator: the window's edges,
 // which finished change orders it even looks at, the words of every outcome, the valve slot given
 // back on a failure, and the rollback it started remembered as handled.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeOrderKey } from '../../lib/idempotency/store.js';
-import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-stack.js';
+import { type GuardStack, newAppId, useGuardStack } from '../helpers/guard-stack.js';
 
 const MIN = 60_000;
 const ENV = { BAKE_WINDOW_SECONDS: '1800', COOLDOWN_SECONDS: '0' };
@@ -32,14 +32,10 @@ function released(s: GuardStack, ago: number, opts: { status?: 2 | 3 | 6; batchC
 }
 
 describe('the bake window, line by line', () => {
-  let s: GuardStack | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const stack = useGuardStack();
 
   it('its edge: two seconds inside is rolled back, exactly 30 min is not', async () => {
-    s = await startGuardStack(ENV);
+    const s = await stack.start(ENV);
     const inside = released(s, 30 * MIN - 2_000);
     const a = await s.alarm({ appId: inside.appId });
     const edge = released(s, 30 * MIN);
@@ -54,7 +50,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('a terminated (aborted) last change order is not even looked up, and no reason is added', async () => {
-    s = await startGuardStack(ENV);
+    const s = await stack.start(ENV);
     const { appId } = released(s, MIN, { status: 6 });
     const res = await s.alarm({ appId });
     expect(res.outcomes[0]?.outcome).toBe('no-running-change-order');
@@ -64,7 +60,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('an alarm naming the release reuses the cached "latest change order" and facts of an app alarm', async () => {
-    s = await startGuardStack(ENV); // RESOLUTION_CACHE_SECONDS: 10 by default
+    const s = await stack.start(ENV); // RESOLUTION_CACHE_SECONDS: 10 by default
     const { appId, co } = released(s, 31 * MIN);
     await s.alarm({ appId });
     s.clock.advance(5_000);
@@ -78,7 +74,7 @@ describe('the bake window, line by line', () => {
 
   it("facts cached while the release ran (the guard's look-up) are read again once it finished", async () => {
     const appId = newAppId('bakem');
-    s = await startGuardStack({ ...ENV, WATCH_APP_IDS: appId, GUARD_MAX_EXECUTING_MINUTES: '30' });
+    const s = await stack.start({ ...ENV, WATCH_APP_IDS: appId, GUARD_MAX_EXECUTING_MINUTES: '30' });
     const { co } = releasing(s, 2, appId);
     s.clock.advance(4 * MIN);
     await s.tick(); // running, under 30 min: no finding, but its CreateTime is now cached
@@ -95,7 +91,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('the rolled-back outcome: every field, the exact summary, and the change order it started', async () => {
-    s = await startGuardStack(ENV);
+    const s = await stack.start(ENV);
     const { appId, co, v2, v3, move } = released(s, 2 * MIN);
     const res = await s.alarm({ ChangeOrderId: co });
 
@@ -134,7 +130,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('a failed single-batch release says so in the summary', async () => {
-    s = await startGuardStack(ENV);
+    const s = await stack.start(ENV);
     const { appId, co, move } = released(s, MIN, { status: 3, batchCount: 1 });
     await s.alarm({ appId });
     const [msg] = s.published();
@@ -147,7 +143,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('suppressed: names the valve, the versions it would have moved between, and why', async () => {
-    s = await startGuardStack({ ...ENV, MAX_ROLLBACKS_PER_WINDOW: '1' });
+    const s = await stack.start({ ...ENV, MAX_ROLLBACKS_PER_WINDOW: '1' });
     const one = released(s, 5 * MIN);
     await s.alarm({ appId: one.appId });
     const two = released(s, 5 * MIN);
@@ -169,7 +165,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('dry-run: the exact "would have" summary, with both versions, and no mutating call', async () => {
-    s = await startGuardStack({ ...ENV, DRY_RUN: 'true' });
+    const s = await stack.start({ ...ENV, DRY_RUN: 'true' });
     const { appId, co, v2, v3, move } = released(s, 5 * MIN);
     await s.alarm({ appId });
     const [msg] = s.published();
@@ -187,7 +183,7 @@ describe('the bake window, line by line', () => {
   });
 
   it('a RollbackApplication that fails is reported as a failure and gives its cap slot back', async () => {
-    s = await startGuardStack({ ...ENV, MAX_ROLLBACKS_PER_WINDOW: '1' });
+    const s = await stack.start({ ...ENV, MAX_ROLLBACKS_PER_WINDOW: '1' });
     const one = released(s, 5 * MIN);
     s.sae.injectFault({
       kind: 'http-error',
@@ -207,12 +203,12 @@ describe('the bake window, line by line', () => {
   });
 
   it('an uncertain target is noted per release: two apps, two refusals published', async () => {
-    s = await startGuardStack(ENV);
+    const s = await stack.start(ENV);
     const apps = [0, 1].map(() => {
       const appId = newAppId('bakem');
-      s?.sae.seedApp({ appId, versions: ['v1', 'v2'] }); // no history: the live version is not known
-      const co = s?.sae.startChangeOrder({ appId, toVersion: 'v3', batchCount: 2 }) ?? '';
-      s?.sae.finishChangeOrder(co, { status: 2 });
+      s.sae.seedApp({ appId, versions: ['v1', 'v2'] }); // no history: the live version is not known
+      const co = s.sae.startChangeOrder({ appId, toVersion: 'v3', batchCount: 2 }) ?? '';
+      s.sae.finishChangeOrder(co, { status: 2 });
       return { appId, co };
     });
     for (const { appId } of apps) await s.alarm({ appId });
