@@ -72,15 +72,18 @@ const STS = {
 };
 /** Client timeouts by default; the "slow" faults outlast them by half (the call lands after the client gave up). */
 const TIMEOUT_MS = 300;
-/** The platform redelivers seconds later; here just long enough for every slow call to have landed. */
-const redeliveryDelay = (o: SoakOptions): number => Math.round((o.timeoutMs ?? TIMEOUT_MS) * 1.5) + 250;
+/** The client timeout, the slow faults' latency, and the redelivery delay: seconds later on the platform,
+ * here just long enough for every slow call to have landed. */
+function timing(o: SoakOptions): { timeoutMs: number; slowMs: number; redeliveryMs: number } {
+  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
+  const slowMs = Math.round(timeoutMs * 1.5);
+  return { timeoutMs, slowMs, redeliveryMs: slowMs + 250 };
+}
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const random = prng(o.seed ?? 20261129);
   const faultRate = o.faultRate ?? 0.3;
-  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
-  const SLOW_MS = Math.round(timeoutMs * 1.5);
-  const REDELIVERY_DELAY_MS = redeliveryDelay(o);
+  const { slowMs: SLOW_MS, redeliveryMs: REDELIVERY_DELAY_MS } = timing(o);
   const progress = o.progress ?? (() => undefined);
   const dataset = buildDataset({
     records: o.records,
@@ -154,7 +157,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
 }
 
 function runtime(sae: SaeEmulator, mns: MnsEmulator, prefix: string, o: SoakOptions): Runtime {
-  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
+  const { timeoutMs } = timing(o);
   const config = loadConfig({
     SAE_REGION: 'cn-hangzhou',
     SAE_ENDPOINT: sae.endpoint,
@@ -206,7 +209,7 @@ async function deliverUntilQuiet(
   const handlers = runtimes.map((rt) => createConsumerHandler(rt));
   let pending = dataset.events.map((_, i) => i);
   for (let round = 1; pending.length > 0 && round <= (o.maxRounds ?? 25); round++) {
-    if (round > 1) await sleep(redeliveryDelay(o));
+    if (round > 1) await sleep(timing(o).redeliveryMs);
     const t0 = Date.now();
     const failed: number[] = [];
     let next = 0;
