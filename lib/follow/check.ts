@@ -52,10 +52,6 @@ export class FollowUps {
     this.#o = o;
   }
 
-  get settings(): FollowSettings {
-    return this.#o.settings;
-  }
-
   /** processRequest's hook: follow a fresh `aborted` / `rolled-back-application`. Never throws. */
   async track(outcome: Outcome, started?: string): Promise<void> {
     try {

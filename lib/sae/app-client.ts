@@ -10,15 +10,8 @@ import type {
   SaeAppAction,
   SaeAppApi,
 } from './app-types.js';
-import {
-  refuseLocally,
-  type SaeCall,
-  type SaeClientOptions,
-  type SaeRoute,
-  saeCaller,
-  withData,
-  withPage,
-} from './roa.js';
+import type { SaeCall, SaeClientOptions, SaeRoute } from './roa.js';
+import { pagingQuery, refuseLocally, saeCaller, withData, withPage } from './roa.js';
 import type { SaeResult } from './types.js';
 
 /** Same construction options as `SaeClient`. */
@@ -38,12 +31,6 @@ const ROUTES: Record<SaeAppAction, SaeRoute> = {
 /** `cn-hangzhou` or `cn-hangzhou:prod`: what SAE namespace IDs look like. */
 const NAMESPACE_ID = /^[a-z0-9-]{2,32}(:[A-Za-z0-9_-]{1,64})?$/;
 
-function positive(action: SaeAppAction, name: string, v: number | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 1) throw refuseLocally(action, `a ${name} that is not a positive integer`);
-  return String(v);
-}
-
 /** Newest first by CreateTime; the sort is stable, so SAE's order stands for ties and unknown times. */
 function newestFirst(versions: AppVersion[]): AppVersion[] {
   return [...versions].sort((a, b) => (b.createdAt ?? -Infinity) - (a.createdAt ?? -Infinity) || 0);
@@ -62,7 +49,7 @@ export class SaeAppClient implements SaeAppApi {
 
   async listApplications(q: ListApplicationsQuery = {}): Promise<SaeResult<ApplicationPage>> {
     const action = 'ListApplications';
-    const query: Record<string, string> = {};
+    const query = pagingQuery(action, q);
     if (q.namespaceId !== undefined) {
       if (!NAMESPACE_ID.test(q.namespaceId)) throw refuseLocally(action, 'an invalid NamespaceId');
       query.NamespaceId = q.namespaceId;
@@ -71,10 +58,6 @@ export class SaeAppClient implements SaeAppApi {
       if (!/^[^\p{Cc}]{1,128}$/u.test(q.appName)) throw refuseLocally(action, 'an invalid AppName');
       query.AppName = q.appName;
     }
-    const page = positive(action, 'currentPage', q.currentPage);
-    if (page !== undefined) query.CurrentPage = page;
-    const size = positive(action, 'pageSize', q.pageSize);
-    if (size !== undefined) query.PageSize = size;
     const res = await this.#call(action, query, applicationPageDataSchema());
     return withPage(res, (d) => ({
       applications: d.Applications.map((a) =>

@@ -1,5 +1,6 @@
 import { compact } from '../aliyun/openapi.js';
-import { type SaeCall, type SaeClientOptions, type SaeRoute, saeCaller, withData, withPage } from './roa.js';
+import type { SaeCall, SaeClientOptions, SaeRoute } from './roa.js';
+import { pagingQuery, refuseLocally, saeCaller, withData, withPage } from './roa.js';
 import {
   abortDataSchema,
   applicationStatusDataSchema,
@@ -87,11 +88,13 @@ export class SaeClient implements SaeApi {
   }
 
   async listChangeOrders(q: ListChangeOrdersQuery): Promise<SaeResult<ChangeOrderPage>> {
-    const query: Record<string, string> = { AppId: q.appId };
-    if (q.currentPage !== undefined) query.CurrentPage = String(q.currentPage);
-    if (q.pageSize !== undefined) query.PageSize = String(q.pageSize);
-    if (q.coStatus !== undefined) query.CoStatus = String(q.coStatus);
-    const res = await this.#call('ListChangeOrders', query, changeOrderPageDataSchema);
+    const action = 'ListChangeOrders';
+    const query: Record<string, string> = { AppId: q.appId, ...pagingQuery(action, q) };
+    if (q.coStatus !== undefined) {
+      if (!Number.isInteger(q.coStatus)) throw refuseLocally(action, 'a CoStatus that is not an integer');
+      query.CoStatus = String(q.coStatus);
+    }
+    const res = await this.#call(action, query, changeOrderPageDataSchema);
     return withPage(res, (d) => ({
       changeOrders: d.ChangeOrderList.map((c) =>
         compact<ChangeOrderSummary>({

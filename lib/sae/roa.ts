@@ -150,6 +150,28 @@ export interface SaePaging {
   TotalSize: number;
 }
 
+/**
+ * A list call's paging parameters as SAE takes them (`CurrentPage`, `PageSize`), refused locally unless
+ * they are positive integers: SAE would answer 0, -1 or 1.5 with an error, or with a page we did not ask for.
+ */
+export function pagingQuery(
+  action: string,
+  q: { currentPage?: number; pageSize?: number },
+): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, key] of [
+    ['currentPage', 'CurrentPage'],
+    ['pageSize', 'PageSize'],
+  ] as const) {
+    const v = q[name];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1)
+      throw refuseLocally(action, `a ${name} that is not a positive integer`);
+    query[key] = String(v);
+  }
+  return query;
+}
+
 /** The paging fields in our spelling. */
 export interface Paging {
   currentPage: number;

@@ -156,6 +156,20 @@ describe.each(['documented', 'legacy'] as const)(
       expect(['RequestTimeout', 'ETIMEDOUT', 'ECONNRESET']).toContain(e.code);
     });
 
+    it('refuses paging that is not a positive integer, or a CoStatus that is not one, without any request', async () => {
+      const errors = await Promise.all([
+        fail(client.listChangeOrders({ appId: APP, pageSize: 0 })),
+        fail(client.listChangeOrders({ appId: APP, currentPage: -1 })),
+        fail(client.listChangeOrders({ appId: APP, pageSize: 1.5 })),
+        fail(client.listChangeOrders({ appId: APP, coStatus: Number.NaN })),
+      ]);
+      expect(errors.map((e) => [e.code, e.reason])).toEqual(
+        Array.from({ length: 4 }, () => ['InvalidParameter.Local', 'invalid-input']),
+      );
+      expect(errors[0]?.message).toContain('pageSize that is not a positive integer');
+      expect(emu.calls).toHaveLength(0);
+    });
+
     it('refuses to put an invalid ID in a URL, without any request', async () => {
       const e = await fail(client.abortAndRollbackChangeOrder('x&ChangeOrderId=y'));
       expect([e.kind, e.reason]).toEqual(['permanent', 'invalid-input']);
