@@ -144,7 +144,14 @@ export class MemoryStore implements Store {
   async takeSlot(key: string, member: string, cap: number, windowMs: number): Promise<boolean> {
     const now = this.#clock.now();
     const slots = this.#slots.get(key) ?? new Map<string, number>();
-    for (const [m, at] of slots) if (at <= now - windowMs) slots.delete(m);
+    // Members are kept in the order they took their slot, so the expired ones are a prefix: stop at the
+    // first live one instead of walking (and allocating an entry for) every slot on every take — with the
+    // cap lifted, 1,000 distinct rollbacks cost ~16 MiB of garbage that way. A clock set back only keeps a
+    // slot taken "later" a little longer, which errs on the side of the cap.
+    for (const [m, at] of slots) {
+      if (at > now - windowMs) break;
+      slots.delete(m);
+    }
     this.#slots.set(key, slots);
     if (slots.has(member)) return true;
     if (slots.size >= cap) return false;
