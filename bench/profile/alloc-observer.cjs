@@ -11,7 +11,7 @@ s.post('HeapProfiler.startSampling', {
 const exit = process.exit;
 process.exit = (code) => {
   s.post('HeapProfiler.stopSampling', (_err, r) => {
-    const tag = process.env.BENCH_BUNDLE?.includes('dist/alarm') ? 'ours' : 'baseline';
+    const tag = /[/]dist[/](alarm|consumer)[/]/.test(process.env.BENCH_BUNDLE ?? '') ? 'ours' : 'baseline';
     require('node:fs').writeFileSync(
       `${process.env.ALLOC_PROF_DIR ?? require('node:os').tmpdir()}/${tag}-${process.pid}.heapprofile`,
       JSON.stringify(r.profile),

@@ -1,8 +1,10 @@
 import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import { ApiErrorKind, ApiErrorReason } from '../aliyun/errors.js';
 import {
+  callApiRead,
   compact,
   createOpenApiClient,
+  jsonObject,
   type OpenApiClientInstance,
   type OpenApiClientOptions,
 } from '../aliyun/openapi.js';
@@ -134,11 +136,12 @@ export class CmsClient implements CmsApi {
       authType: 'AK',
       style: 'RPC',
       reqBodyType: 'formData',
-      bodyType: 'json',
+      bodyType: 'binary',
     });
     try {
-      const res = await this.#client.callApi(params, new OpenApiRequest({ query }), this.#runtime);
-      return res.body;
+      return jsonObject(
+        (await callApiRead(this.#client, params, new OpenApiRequest({ query }), this.#runtime)).body,
+      );
     } catch (err) {
       throw toCmsError(action, err);
     }

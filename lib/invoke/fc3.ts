@@ -1,6 +1,6 @@
 import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import type { RuntimeOptions } from '@alicloud/tea-util';
-import { createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
+import { callApiRead, createOpenApiClient, type OpenApiClientInstance } from '../aliyun/openapi.js';
 import type { CredentialSource } from '../credentials.js';
 import { type FcFailure, FcInvoker, FUNCTION_NAME_PATTERN } from './adapter.js';
 import { InvokeError } from './errors.js';
@@ -78,24 +78,19 @@ export class Fc3Invoker extends FcInvoker {
       style: 'ROA',
       // The event is opaque bytes: sent as-is, and the answer read whole (an async 202 has no body).
       reqBodyType: 'byte',
-      bodyType: 'byte',
+      bodyType: 'binary',
     });
     const request = new OpenApiRequest({
       headers: { ...fcHeaders, 'content-type': 'application/octet-stream' },
       query: { qualifier: this.#qualifier },
       body: Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'utf8'),
     });
-    const res = (await this.#client.callApi(params, request, this.#runtime)) as {
-      statusCode?: number;
-      headers?: Record<string, string>;
-      body?: Buffer;
-    };
-    const headers = res.headers ?? {};
-    const errorType = headers['x-fc-error-type'];
+    const res = await callApiRead(this.#client, params, request, this.#runtime);
+    const errorType = res.headers['x-fc-error-type'];
     return {
-      requestId: headers['x-fc-request-id'] ?? '',
-      statusCode: res.statusCode ?? 0,
-      body: res.body ?? Buffer.alloc(0),
+      requestId: res.headers['x-fc-request-id'] ?? '',
+      statusCode: res.statusCode,
+      body: res.body,
       ...(errorType ? { errorType } : {}),
     };
   }

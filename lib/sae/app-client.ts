@@ -1,4 +1,4 @@
-import { compact } from '../aliyun/openapi.js';
+import { compact, inOurSpelling } from '../aliyun/openapi.js';
 import { applicationPageDataSchema, appVersionsDataSchema, rollbackDataSchema } from './app-schemas.js';
 import type {
   ApplicationPage,
@@ -60,16 +60,7 @@ export class SaeAppClient implements SaeAppApi {
     }
     const res = await this.#call(action, query, applicationPageDataSchema());
     return withPage(res, (d) => ({
-      applications: d.Applications.map((a) =>
-        compact<ApplicationSummary>({
-          appId: a.AppId,
-          appName: a.AppName,
-          namespaceId: a.NamespaceId,
-          regionId: a.RegionId,
-          instances: a.Instances,
-          runningInstances: a.RunningInstances,
-        }),
-      ),
+      applications: d.Applications.map((a) => inOurSpelling<ApplicationSummary>(a)),
     }));
   }
 

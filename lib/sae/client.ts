@@ -1,4 +1,4 @@
-import { compact } from '../aliyun/openapi.js';
+import { inOurSpelling } from '../aliyun/openapi.js';
 import type { SaeCall, SaeClientOptions, SaeRoute } from './roa.js';
 import { pagingQuery, refuseLocally, saeCaller, withData, withPage } from './roa.js';
 import {
@@ -58,33 +58,12 @@ export class SaeClient implements SaeApi {
       { ChangeOrderId: changeOrderId },
       changeOrderDataSchema,
     );
-    return withData(res, (d) =>
-      compact<ChangeOrder>({
-        changeOrderId: d.ChangeOrderId,
-        appId: d.AppId,
-        appName: d.AppName,
-        status: d.Status,
-        subStatus: d.SubStatus,
-        coTypeCode: d.CoTypeCode,
-        createTime: d.CreateTime,
-        description: d.Description,
-        supportRollback: d.SupportRollback,
-      }),
-    );
+    return withData(res, (d) => inOurSpelling<ChangeOrder>(d));
   }
 
   async describeApplicationStatus(appId: string): Promise<SaeResult<ApplicationStatus>> {
     const res = await this.#call('DescribeApplicationStatus', { AppId: appId }, applicationStatusDataSchema);
-    return withData(res, (d) =>
-      compact<ApplicationStatus>({
-        appId: d.AppId,
-        lastChangeOrderId: d.LastChangeOrderId,
-        lastChangeOrderRunning: d.LastChangeOrderRunning,
-        lastChangeOrderStatus: d.LastChangeOrderStatus,
-        subStatus: d.SubStatus,
-        currentStatus: d.CurrentStatus,
-      }),
-    );
+    return withData(res, (d) => inOurSpelling<ApplicationStatus>(d));
   }
 
   async listChangeOrders(q: ListChangeOrdersQuery): Promise<SaeResult<ChangeOrderPage>> {
@@ -96,17 +75,7 @@ export class SaeClient implements SaeApi {
     }
     const res = await this.#call(action, query, changeOrderPageDataSchema);
     return withPage(res, (d) => ({
-      changeOrders: d.ChangeOrderList.map((c) =>
-        compact<ChangeOrderSummary>({
-          changeOrderId: c.ChangeOrderId,
-          appId: c.AppId,
-          status: c.Status,
-          coTypeCode: c.CoTypeCode,
-          createTime: c.CreateTime,
-          finishTime: c.FinishTime,
-          batchCount: c.BatchCount,
-        }),
-      ),
+      changeOrders: d.ChangeOrderList.map((c) => inOurSpelling<ChangeOrderSummary>(c)),
     }));
   }
 }

@@ -3,7 +3,9 @@ import type { RuntimeOptions } from '@alicloud/tea-util';
 import type { z } from 'zod';
 import { numericCode, popErrorCode } from '../aliyun/errors.js';
 import {
+  callApiRead,
   createOpenApiClient,
+  jsonObject,
   type OpenApiClientInstance,
   type OpenApiClientOptions,
 } from '../aliyun/openapi.js';
@@ -84,11 +86,13 @@ export async function callSae<S extends z.ZodType>(
     authType: 'AK',
     style: 'ROA',
     reqBodyType: 'json',
-    bodyType: 'json',
+    bodyType: 'binary',
   });
   let body: unknown;
   try {
-    body = (await target.client.callApi(params, new OpenApiRequest({ query }), target.runtime)).body;
+    body = jsonObject(
+      (await callApiRead(target.client, params, new OpenApiRequest({ query }), target.runtime)).body,
+    );
   } catch (err) {
     throw toSaeError(action, err);
   }

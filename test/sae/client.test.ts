@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
 import { SaeClient } from '../../lib/sae/client.js';
@@ -154,6 +155,26 @@ describe.each(['documented', 'legacy'] as const)(
       const e = await fail(client.describeApplicationStatus(APP));
       expect(e.kind).toBe('retryable');
       expect(['RequestTimeout', 'ETIMEDOUT', 'ECONNRESET']).toContain(e.code);
+    });
+
+    it('leaves no read timer running once an answer is read (each one kept its request alive for 5 s)', async () => {
+      // Unref'd timers are not in process.getActiveResourcesInfo(): follow each Timeout from init to destroy.
+      const live = new Set<number>();
+      const hook = createHook({
+        init: (id, type) => type === 'Timeout' && live.add(id),
+        destroy: (id) => live.delete(id),
+      });
+      await client.describeApplicationStatus(APP); // the first call opens the keep-alive socket
+      hook.enable();
+      try {
+        for (let i = 0; i < 20; i++) await client.describeApplicationStatus(APP);
+        await new Promise((resolve) => setImmediate(resolve)); // destroy hooks run after the turn
+      } finally {
+        hook.disable();
+      }
+      expect(emu.calls).toHaveLength(21);
+      // What may remain: the sockets' idle timers and the last request's, not one per call (it was 20 more).
+      expect(live.size).toBeLessThan(6);
     });
 
     it('refuses paging that is not a positive integer, or a CoStatus that is not one, without any request', async () => {
