@@ -3,11 +3,11 @@
  * clients (through lib/sae/roa.ts), the CloudMonitor client and the FC invoker.
  */
 
-import type { IncomingMessage } from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type Credentials from '@alicloud/credentials';
 import OpenApiModule, { Config, type OpenApiRequest, type Params } from '@alicloud/openapi-client';
 import { RuntimeOptions } from '@alicloud/tea-util';
-import { read } from 'httpx';
 import type { CredentialSource } from '../credentials.js';
 import { cjsDefault } from '../interop.js';
 
@@ -95,14 +95,36 @@ export interface ReadAnswer {
   body: Buffer;
 }
 
+/** httpx (under tea, under openapi-client) keeps a request's read timer on its socket under this symbol. */
+const HTTPX_READ_TIMER = 'TIMER::READ_TIMER';
+const agentsWatched = new WeakSet<Agent>();
+
 /**
- * `client.callApi` for `params` made with `bodyType: 'binary'`, the body then read with httpx's `read`, as
- * tea's own `Response.readBytes` does. Why not openapi-client's `json` or `byte`: those read the body with
- * tea-util's stream reader, which never clears the read timer httpx armed for the request, so each answer's
- * request, response and socket stayed reachable for the whole `readTimeout` (5 s) after it was read — about
- * 18 MiB of heap in the bench's 1,000-record batch — and when such a timer fired it cleared the timer of
- * whichever request had the kept-alive socket by then. httpx's `read` clears it as the body ends and keeps
- * the read deadline for the body itself. Error statuses (4xx/5xx) are still read and thrown by callApi.
+ * Why this exists: httpx arms a read timer per request and keeps it on the (kept-alive) socket; only its
+ * own `read` clears it, and openapi-client reads bodies with tea-util's reader instead. So every answer's
+ * timer stayed armed for the whole `readTimeout` (5 s), keeping its request, response and socket
+ * reachable (~14 MiB of heap after the bench's 1,000-record batch), and when it fired it cleared the timer
+ * of whichever request had the socket by then, leaving that one without a read deadline. When the agent
+ * takes a socket back (the answer is complete) the timer has done its job: clear it there. Watching starts
+ * with the first answer read through {@link callApiRead}; no library exposes httpx's agents otherwise, and
+ * test/sae/client.test.ts fails if an httpx upgrade renames the symbol.
+ */
+function clearReadTimersOnFree(agent: Agent | undefined): void {
+  if (!agent || agentsWatched.has(agent)) return;
+  agentsWatched.add(agent);
+  agent.on('free', (socket: Socket) => {
+    const s = socket as unknown as Record<symbol, unknown>;
+    const key = Object.getOwnPropertySymbols(s).find((k) => k.description === HTTPX_READ_TIMER);
+    if (key === undefined) return;
+    clearTimeout(s[key] as NodeJS.Timeout | undefined);
+    s[key] = null;
+  });
+}
+
+/**
+ * `client.callApi` for `params` made with `bodyType: 'binary'`, the body then read whole (as openapi-client's
+ * `byte` type does) — the raw answer is what lets {@link clearReadTimersOnFree} reach httpx's agent.
+ * Error statuses (4xx/5xx) are still read and thrown by callApi.
  */
 export async function callApiRead(
   client: OpenApiClientInstance,
@@ -115,11 +137,12 @@ export async function callApiRead(
     headers?: Record<string, string>;
     body?: IncomingMessage;
   };
-  return {
-    statusCode: res.statusCode ?? 0,
-    headers: res.headers ?? {},
-    body: res.body ? ((await read(res.body, '')) as Buffer) : Buffer.alloc(0),
-  };
+  const answer = { statusCode: res.statusCode ?? 0, headers: res.headers ?? {} };
+  if (!res.body) return { ...answer, body: Buffer.alloc(0) };
+  clearReadTimersOnFree((res.body as { req?: { agent?: Agent } }).req?.agent);
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.body) chunks.push(chunk as Buffer);
+  return { ...answer, body: Buffer.concat(chunks) };
 }
 
 /**

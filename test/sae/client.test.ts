@@ -157,7 +157,7 @@ describe.each(['documented', 'legacy'] as const)(
       expect(['RequestTimeout', 'ETIMEDOUT', 'ECONNRESET']).toContain(e.code);
     });
 
-    it('leaves no read timer running once an answer is read (each one kept its request alive for 5 s)', async () => {
+    it('leaves no read timer running once an answer is read, an error answer too (each kept its request alive for 5 s)', async () => {
       // Unref'd timers are not in process.getActiveResourcesInfo(): follow each Timeout from init to destroy.
       const live = new Set<number>();
       const hook = createHook({
@@ -167,7 +167,10 @@ describe.each(['documented', 'legacy'] as const)(
       await client.describeApplicationStatus(APP); // the first call opens the keep-alive socket
       hook.enable();
       try {
-        for (let i = 0; i < 20; i++) await client.describeApplicationStatus(APP);
+        for (let i = 0; i < 20; i++) {
+          if (i % 2 === 0) await client.describeApplicationStatus(APP);
+          else await fail(client.describeApplicationStatus('0099b7be-0000-0000-0000-000000000000'));
+        }
         await new Promise((resolve) => setImmediate(resolve)); // destroy hooks run after the turn
       } finally {
         hook.disable();
