@@ -29,6 +29,34 @@ describe('memory store purges what expired', () => {
   });
 });
 
+describe('memory store: a sweep keeps what has not expired', () => {
+  it('drops only the expired claims, values and alarm states, and keeps slots still taken', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore({ clock, sweepEveryMs: 1_000 });
+    const done = await store.claim('co:long', 60_000);
+    if (done.status !== 'claimed') throw new Error('expected a claim');
+    await store.complete('co:long', done.token, makeOutcome(), 60_000);
+    await store.claim('co:short', 500);
+    await store.putValue('value:long', 'kept', 60_000);
+    await store.putValue('value:short', 'gone', 500);
+    await store.recordState('alarm:long', 'ALERT', 60_000);
+    await store.recordState('alarm:short', 'ALERT', 500);
+    expect(await store.takeSlot('cap', 'co:long', 1, 60_000)).toBe(true);
+    expect(store.held).toBe(7);
+
+    clock.advance(1_001);
+    await store.putValue('trigger', 'sweep', 60_000); // a write after the interval sweeps
+
+    // The three short ones went; the long ones and the new value stayed, without being read.
+    expect(store.held).toBe(5);
+    expect(await store.takeSlot('cap', 'co:other', 1, 60_000)).toBe(false);
+    expect((await store.claim('co:long', 60_000)).status).toBe('completed');
+    expect(await store.getValue('value:long')).toBe('kept');
+    clock.advance(10);
+    expect(await store.recordState('alarm:long', 'OK', 60_000)).toBe(1);
+  });
+});
+
 describe('memory store: expiry to the millisecond', () => {
   it('forgets a claim, value, set, lease or slot exactly when its time is up', async () => {
     const clock = new ManualClock();
