@@ -38,7 +38,7 @@ const out = {};
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const tick = tickOf(p);
-  const who = p.nodes.some((x) => /alarm\/bundle\.js/.test(x.callFrame.url)) ? 'ours' : 'baseline';
+  const who = p.nodes.some((x) => /(alarm|consumer)\/bundle\.js/.test(x.callFrame.url)) ? 'ours' : 'baseline';
   out[who] ??= { n: 0, total: 0, cat: {} };
   const o = out[who];
   o.n++;

@@ -13,7 +13,7 @@ let all = 0;
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
   const p = JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const tick = tickOf(p);
-  const ours = p.nodes.some((x) => /alarm\/(bundle|index)\.js/.test(x.callFrame.url));
+  const ours = p.nodes.some((x) => /(alarm|consumer)\/(bundle|index)\.js/.test(x.callFrame.url));
   if ((which === 'ours') !== ours) continue;
   n++;
   const byId = new Map(p.nodes.map((x) => [x.id, x]));

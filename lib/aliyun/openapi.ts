@@ -140,9 +140,20 @@ export async function callApiRead(
   const answer = { statusCode: res.statusCode ?? 0, headers: res.headers ?? {} };
   if (!res.body) return { ...answer, body: Buffer.alloc(0) };
   clearReadTimersOnFree((res.body as { req?: { agent?: Agent } }).req?.agent);
-  const chunks: Buffer[] = [];
-  for await (const chunk of res.body) chunks.push(chunk as Buffer);
-  return { ...answer, body: Buffer.concat(chunks) };
+  return { ...answer, body: await readWhole(res.body) };
+}
+
+/**
+ * The body's bytes, read with plain events as tea-util does (an async iterator costs a promise per chunk).
+ * A connection cut before the body's end makes node emit `error` (ECONNRESET, "aborted"): retryable.
+ */
+function readWhole(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.once('error', reject);
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+  });
 }
 
 /**
