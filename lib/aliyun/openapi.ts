@@ -112,10 +112,11 @@ const agentsWatched = new WeakSet<Agent>();
 function clearReadTimersOnFree(agent: Agent | undefined): void {
   if (!agent || agentsWatched.has(agent)) return;
   agentsWatched.add(agent);
+  let key: symbol | undefined; // found on the first socket that has it: one symbol per httpx module
   agent.on('free', (socket: Socket) => {
     const s = socket as unknown as Record<symbol, unknown>;
-    const key = Object.getOwnPropertySymbols(s).find((k) => k.description === HTTPX_READ_TIMER);
-    if (key === undefined) return;
+    key ??= Object.getOwnPropertySymbols(s).find((k) => k.description === HTTPX_READ_TIMER);
+    if (key === undefined || !(key in s)) return;
     clearTimeout(s[key] as NodeJS.Timeout | undefined);
     s[key] = null;
   });
