@@ -3,9 +3,29 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Outcome } from '../rollback/outcome.js';
 import type { ClaimResult, CompletedRecord, Store } from './store.js';
 
-type Entry =
-  | { state: 'in-progress'; token: string; expiresAt: number }
-  | { state: 'completed'; record: CompletedRecord; expiresAt: number };
+/**
+ * A completed record keeps its outcome as JSON, a copy, as Redis does: what a caller does to the outcome
+ * it gave or got back never changes what the next delivery reads.
+ */
+interface Completed {
+  state: 'completed';
+  outcome: string;
+  notified: boolean;
+  delivered: readonly string[];
+  completedAt: number;
+  expiresAt: number;
+}
+
+type Entry = { state: 'in-progress'; token: string; expiresAt: number } | Completed;
+
+function recordOf(e: Completed): CompletedRecord {
+  return {
+    outcome: JSON.parse(e.outcome) as Outcome,
+    notified: e.notified,
+    delivered: [...e.delivered],
+    completedAt: e.completedAt,
+  };
+}
 
 interface Expiring {
   value: string;
@@ -68,7 +88,7 @@ export class MemoryStore implements Store {
   async claim(key: string, inProgressTtlMs: number): Promise<ClaimResult> {
     this.#sweep();
     const e = this.#live(key);
-    if (e?.state === 'completed') return { status: 'completed', record: e.record };
+    if (e?.state === 'completed') return { status: 'completed', record: recordOf(e) };
     if (e?.state === 'in-progress') return { status: 'in-progress', expiresAt: e.expiresAt };
     const token = randomUUID();
     this.#entries.set(key, { state: 'in-progress', token, expiresAt: this.#clock.now() + inProgressTtlMs });
@@ -81,7 +101,10 @@ export class MemoryStore implements Store {
     const now = this.#clock.now();
     this.#entries.set(key, {
       state: 'completed',
-      record: { outcome, notified: false, delivered: [], completedAt: now },
+      outcome: JSON.stringify(outcome),
+      notified: false,
+      delivered: [],
+      completedAt: now,
       expiresAt: now + ttlMs,
     });
     return true;
@@ -96,18 +119,18 @@ export class MemoryStore implements Store {
 
   async markNotified(key: string): Promise<void> {
     const e = this.#live(key);
-    if (e?.state === 'completed') e.record = { ...e.record, notified: true };
+    if (e?.state === 'completed') e.notified = true;
   }
 
   async markDelivered(key: string, channels: readonly string[]): Promise<void> {
     const e = this.#live(key);
     if (e?.state !== 'completed') return;
-    e.record = { ...e.record, delivered: [...new Set([...e.record.delivered, ...channels])] };
+    e.delivered = [...new Set([...e.delivered, ...channels])];
   }
 
   async get(key: string): Promise<CompletedRecord | undefined> {
     const e = this.#live(key);
-    return e?.state === 'completed' ? e.record : undefined;
+    return e?.state === 'completed' ? recordOf(e) : undefined;
   }
 
   #value(key: string): string | undefined {

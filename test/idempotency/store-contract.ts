@@ -77,6 +77,21 @@ export function describeStoreContract(name: string, make: () => Promise<Contract
         expect((await store.get(key))?.notified).toBe(true);
       });
 
+      it('keeps its own copy: changing the outcome given or read back changes nothing stored', async () => {
+        const c = await store.claim(key, LONG);
+        if (c.status !== 'claimed') throw new Error('expected claim');
+        const given = sampleOutcome();
+        await store.complete(key, c.token, given, LONG);
+        given.summary = 'changed by the caller after complete';
+        const read = await store.get(key);
+        if (!read) throw new Error('expected the record');
+        read.outcome.sae.push({ action: 'DescribeChangeOrder' });
+        read.delivered.push('webhook');
+        const again = await store.claim(key, LONG);
+        expect(again.status === 'completed' && again.record.outcome).toEqual(sampleOutcome());
+        expect((await store.get(key))?.delivered).toEqual([]);
+      });
+
       it('keeps the outbox: which channels took the outcome, each once, only for completed records', async () => {
         const c = await store.claim(key, LONG);
         if (c.status !== 'claimed') throw new Error('expected claim');
