@@ -5,6 +5,7 @@
 
 import type { Agent, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type Credentials from '@alicloud/credentials';
 import OpenApiModule, { Config, type OpenApiRequest, type Params } from '@alicloud/openapi-client';
 import { RuntimeOptions } from '@alicloud/tea-util';
@@ -146,14 +147,23 @@ export async function callApiRead(
 
 /**
  * The body's bytes, read with plain events as tea-util does (an async iterator costs a promise per chunk).
- * A connection cut before the body's end makes node emit `error` (ECONNRESET, "aborted"): retryable.
+ * A connection cut before the end makes node emit `error` (ECONNRESET, "aborted"); a stream destroyed
+ * without one (httpx aborting its request) only closes — that must fail too, not wait forever.
  */
-function readWhole(stream: IncomingMessage): Promise<Buffer> {
+export function readWhole(stream: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let ended = false;
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.once('error', reject);
-    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks));
+    });
+    stream.once('close', () => {
+      if (!ended)
+        reject(Object.assign(new Error('the answer closed before its body ended'), { code: 'ECONNRESET' }));
+    });
   });
 }
 

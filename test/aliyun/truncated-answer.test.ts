@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWhole } from '../../lib/aliyun/openapi.js';
 import { SaeClient } from '../../lib/sae/client.js';
 import { SaeError } from '../../lib/sae/errors.js';
 import { emulatorClientOptions } from '../helpers/stack.js';
@@ -28,5 +30,30 @@ describe('an answer cut off before its body ends', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(SaeError);
     expect([err.kind, err.code]).toEqual(['retryable', 'ECONNRESET']);
+  });
+});
+
+describe('reading an answer whole', () => {
+  it('gives the bytes once the stream ends', async () => {
+    const s = new PassThrough();
+    const read = readWhole(s);
+    s.write('{"a":');
+    s.end('1}');
+    expect((await read).toString()).toBe('{"a":1}');
+  });
+
+  it('fails as a reset when the stream is destroyed without an error (it would otherwise wait forever)', async () => {
+    const s = new PassThrough();
+    const read = readWhole(s);
+    s.write('{"a":');
+    s.destroy();
+    await expect(read).rejects.toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('fails with the stream’s own error', async () => {
+    const s = new PassThrough();
+    const read = readWhole(s);
+    s.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    await expect(read).rejects.toThrow('aborted');
   });
 });
