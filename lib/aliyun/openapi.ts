@@ -3,7 +3,8 @@
  * clients (through lib/sae/roa.ts), the CloudMonitor client and the FC invoker.
  */
 
-import type { Agent, IncomingMessage } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type Credentials from '@alicloud/credentials';
@@ -31,6 +32,7 @@ export function createOpenApiClient(
   opts: OpenApiClientOptions,
   defaultEndpoint: string,
 ): { client: OpenApiClientInstance; runtime: RuntimeOptions } {
+  watchReadTimers();
   const connectTimeout = opts.connectTimeoutMs ?? 3_000;
   const readTimeout = opts.readTimeoutMs ?? 5_000;
   const client = new OpenApiClient(
@@ -106,10 +108,27 @@ const agentsWatched = new WeakSet<Agent>();
  * timer stayed armed for the whole `readTimeout` (5 s), keeping its request, response and socket
  * reachable (~14 MiB of heap after the bench's 1,000-record batch), and when it fired it cleared the timer
  * of whichever request had the socket by then, leaving that one without a read deadline. When the agent
- * takes a socket back (the answer is complete) the timer has done its job: clear it there. Watching starts
- * with the first answer read through {@link callApiRead}; no library exposes httpx's agents otherwise, and
- * test/sae/client.test.ts fails if an httpx upgrade renames the symbol.
+ * takes a socket back (the answer is complete, an error answer too) the timer has done its job: clear it
+ * there. No library exposes httpx's agents: each is met on its first request, through node's
+ * `http.client.request.start` diagnostics channel ({@link watchReadTimers}). test/sae/client.test.ts
+ * and test/sae/read-timers.test.ts fail if an httpx upgrade renames the symbol.
  */
+let watching = false;
+
+/**
+ * From now on, every Alibaba Cloud request's agent (the requests openapi-client sends carry `x-acs-action`)
+ * gets {@link clearReadTimersOnFree} before its first answer, so an error answer on a fresh instance is
+ * covered too. Called by {@link createOpenApiClient}; once per process.
+ */
+function watchReadTimers(): void {
+  if (watching) return;
+  watching = true;
+  subscribe('http.client.request.start', (message) => {
+    const request = (message as { request?: ClientRequest & { agent?: Agent } }).request;
+    if (request?.getHeader('x-acs-action') !== undefined) clearReadTimersOnFree(request.agent);
+  });
+}
+
 function clearReadTimersOnFree(agent: Agent | undefined): void {
   if (!agent || agentsWatched.has(agent)) return;
   agentsWatched.add(agent);
@@ -125,7 +144,7 @@ function clearReadTimersOnFree(agent: Agent | undefined): void {
 
 /**
  * `client.callApi` for `params` made with `bodyType: 'binary'`, the body then read whole (as openapi-client's
- * `byte` type does) — the raw answer is what lets {@link clearReadTimersOnFree} reach httpx's agent.
+ * `byte` type does) with {@link readWhole}.
  * Error statuses (4xx/5xx) are still read and thrown by callApi.
  */
 export async function callApiRead(
@@ -141,7 +160,6 @@ export async function callApiRead(
   };
   const answer = { statusCode: res.statusCode ?? 0, headers: res.headers ?? {} };
   if (!res.body) return { ...answer, body: Buffer.alloc(0) };
-  clearReadTimersOnFree((res.body as { req?: { agent?: Agent } }).req?.agent);
   return { ...answer, body: await readWhole(res.body) };
 }
 
