@@ -102,17 +102,6 @@ export interface ReadAnswer {
 const HTTPX_READ_TIMER = 'TIMER::READ_TIMER';
 const agentsWatched = new WeakSet<Agent>();
 
-/**
- * Why this exists: httpx arms a read timer per request and keeps it on the (kept-alive) socket; only its
- * own `read` clears it, and openapi-client reads bodies with tea-util's reader instead. So every answer's
- * timer stayed armed for the whole `readTimeout` (5 s), keeping its request, response and socket
- * reachable (~14 MiB of heap after the bench's 1,000-record batch), and when it fired it cleared the timer
- * of whichever request had the socket by then, leaving that one without a read deadline. When the agent
- * takes a socket back (the answer is complete, an error answer too) the timer has done its job: clear it
- * there. No library exposes httpx's agents: each is met on its first request, through node's
- * `http.client.request.start` diagnostics channel ({@link watchReadTimers}). test/sae/client.test.ts
- * and test/sae/read-timers.test.ts fail if an httpx upgrade renames the symbol.
- */
 let watching = false;
 
 /**
@@ -129,6 +118,17 @@ function watchReadTimers(): void {
   });
 }
 
+/**
+ * Why this exists: httpx arms a read timer per request and keeps it on the (kept-alive) socket; only its
+ * own `read` clears it, and openapi-client reads bodies with tea-util's reader instead. So every answer's
+ * timer stayed armed for the whole `readTimeout` (5 s), keeping its request, response and socket
+ * reachable (~14 MiB of heap after the bench's 1,000-record batch), and when it fired it cleared the timer
+ * of whichever request had the socket by then, leaving that one without a read deadline. When the agent
+ * takes a socket back (the answer is complete, an error answer too) the timer has done its job: clear it
+ * there. No library exposes httpx's agents: each is met on its first request, through node's
+ * `http.client.request.start` diagnostics channel ({@link watchReadTimers}). test/sae/client.test.ts
+ * and test/sae/read-timers.test.ts fail if an httpx upgrade renames the symbol.
+ */
 function clearReadTimersOnFree(agent: Agent | undefined): void {
   if (!agent || agentsWatched.has(agent)) return;
   agentsWatched.add(agent);
@@ -183,6 +183,16 @@ export function readWhole(stream: Readable): Promise<Buffer> {
         reject(Object.assign(new Error('the answer closed before its body ended'), { code: 'ECONNRESET' }));
     });
   });
+}
+
+/** {@link callApiRead} for an answer whose body is a JSON object (SAE, CloudMonitor): the object. */
+export async function callApiJson(
+  client: OpenApiClientInstance,
+  params: Params,
+  request: OpenApiRequest,
+  runtime: RuntimeOptions,
+): Promise<Record<string, unknown>> {
+  return jsonObject((await callApiRead(client, params, request, runtime)).body);
 }
 
 /**

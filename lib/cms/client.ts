@@ -1,10 +1,9 @@
 import { OpenApiRequest, Params } from '@alicloud/openapi-client';
 import { ApiErrorKind, ApiErrorReason } from '../aliyun/errors.js';
 import {
-  callApiRead,
+  callApiJson,
   compact,
   createOpenApiClient,
-  jsonObject,
   type OpenApiClientInstance,
   type OpenApiClientOptions,
 } from '../aliyun/openapi.js';
@@ -139,9 +138,7 @@ export class CmsClient implements CmsApi {
       bodyType: 'binary',
     });
     try {
-      return jsonObject(
-        (await callApiRead(this.#client, params, new OpenApiRequest({ query }), this.#runtime)).body,
-      );
+      return await callApiJson(this.#client, params, new OpenApiRequest({ query }), this.#runtime);
     } catch (err) {
       throw toCmsError(action, err);
     }

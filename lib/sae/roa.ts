@@ -3,9 +3,8 @@ import type { RuntimeOptions } from '@alicloud/tea-util';
 import type { z } from 'zod';
 import { numericCode, popErrorCode } from '../aliyun/errors.js';
 import {
-  callApiRead,
+  callApiJson,
   createOpenApiClient,
-  jsonObject,
   type OpenApiClientInstance,
   type OpenApiClientOptions,
 } from '../aliyun/openapi.js';
@@ -90,9 +89,7 @@ export async function callSae<S extends z.ZodType>(
   });
   let body: unknown;
   try {
-    body = jsonObject(
-      (await callApiRead(target.client, params, new OpenApiRequest({ query }), target.runtime)).body,
-    );
+    body = await callApiJson(target.client, params, new OpenApiRequest({ query }), target.runtime);
   } catch (err) {
     throw toSaeError(action, err);
   }
