@@ -83,7 +83,7 @@ function timing(o: SoakOptions): { timeoutMs: number; slowMs: number; redelivery
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const random = prng(o.seed ?? 20261129);
   const faultRate = o.faultRate ?? 0.3;
-  const { slowMs: SLOW_MS, redeliveryMs: REDELIVERY_DELAY_MS } = timing(o);
+  const { slowMs, redeliveryMs } = timing(o);
   const progress = o.progress ?? (() => undefined);
   const dataset = buildDataset({
     records: o.records,
@@ -92,7 +92,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     random,
   });
   const armed = new Map<string, number>();
-  const kinds = saeFaultKinds(SLOW_MS);
+  const kinds = saeFaultKinds(slowMs);
   const lookups = new Set<string>(SAE_ACTIONS);
   let sae: SaeEmulator | undefined;
   let mns: MnsEmulator | undefined;
@@ -115,7 +115,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           ? { kind: 'status', status: 503, code: 'ServiceUnavailable', times: 1 }
           : pick < 0.7
             ? { kind: 'reset', times: 1 }
-            : { kind: 'latency', ms: SLOW_MS, times: 1 },
+            : { kind: 'latency', ms: slowMs, times: 1 },
       );
     }
   };
@@ -133,11 +133,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       throw new Error(`Redis at ${o.redisUrl ?? 'redis://127.0.0.1:6379'} does not answer: ${String(err)}`);
     });
     const delivered = await deliverUntilQuiet(dataset, runtimes, o, progress);
-    await sleep(REDELIVERY_DELAY_MS); // let the last slow calls land before counting
+    await sleep(redeliveryMs); // let the last slow calls land before counting
     progress("following every rollback to its end (the guard's follow-up step)");
     following = true;
     const followed = await followUntilDone(runtimes);
-    await sleep(REDELIVERY_DELAY_MS);
+    await sleep(redeliveryMs);
     const follow = accountFollowUps({ sae, mns, topic: TOPIC }, followed);
     const base = accountSoak({
       dataset,
