@@ -1,10 +1,10 @@
 // An alarm that names only the app: one ListChangeOrders filtered to the executing change order
 // (CoStatus=1) decides, then the abort — two SAE calls — and anything that list does not prove falls
 // back to DescribeApplicationStatus + DescribeChangeOrder (issue 19's SAE-calls goal).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runningOrderOf } from '../../lib/rollback/running.js';
 import type { ChangeOrderPage, ChangeOrderSummary } from '../../lib/sae/types.js';
-import { type GuardStack, newAppId, startGuardStack } from '../helpers/guard-stack.js';
+import { type GuardStack, newAppId, useGuardStack } from '../helpers/guard-stack.js';
 
 const MIN = 60_000;
 
@@ -21,11 +21,7 @@ const alertmanager = (appId: string, startsAt: number, alertname = 'SAE 5xx') =>
 });
 
 describe('an app-named alarm, through the alarm function and the SAE emulator', () => {
-  let s: GuardStack | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const stack = useGuardStack();
 
   function app(st: GuardStack) {
     const appId = newAppId('res');
@@ -34,7 +30,7 @@ describe('an app-named alarm, through the alarm function and the SAE emulator', 
   }
 
   it('costs two SAE calls: ListChangeOrders for the executing release, then the abort', async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const appId = app(s);
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
     s.clock.advance(MIN);
@@ -52,7 +48,7 @@ describe('an app-named alarm, through the alarm function and the SAE emulator', 
   });
 
   it('a release waiting between batches is not "executing": the fallback finds and aborts it', async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const appId = app(s);
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3', status: 8, batchCount: 2 });
 
@@ -68,7 +64,7 @@ describe('an app-named alarm, through the alarm function and the SAE emulator', 
   });
 
   it('an executing rollback is refused from the list alone: nothing aborted', async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const appId = app(s);
     const co = s.sae.startChangeOrder({ appId, coTypeCode: 'CoRollback' });
 
@@ -81,7 +77,7 @@ describe('an app-named alarm, through the alarm function and the SAE emulator', 
   });
 
   it("evidence older than the release is judged by the list's CreateTime: the hotfix is not aborted", async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const since = s.clock.now() - 5 * MIN; // the bug's alert, still firing
     const appId = app(s);
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' }); // the fix, deployed now
@@ -95,7 +91,7 @@ describe('an app-named alarm, through the alarm function and the SAE emulator', 
   });
 
   it('a ListChangeOrders that SAE refuses (say, the CoStatus filter) falls back and still aborts', async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const appId = app(s);
     const co = s.sae.startChangeOrder({ appId, toVersion: 'v3' });
     s.sae.injectFault({
@@ -171,11 +167,7 @@ describe('what a ListChangeOrders page proves (runningOrderOf)', () => {
 });
 
 describe("within the app's cool-down after an abort (storm discipline vs a new release)", () => {
-  let s: GuardStack | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const stack = useGuardStack();
 
   async function abortedApp(st: GuardStack) {
     const appId = newAppId('cool');
@@ -187,7 +179,7 @@ describe("within the app's cool-down after an abort (storm discipline vs a new r
   }
 
   it('a new release is not answered as the old duplicate: it takes the normal path, and the cool-down says so', async () => {
-    s = await startGuardStack(); // COOLDOWN_SECONDS: 15 min by default
+    const s = await stack.start(); // COOLDOWN_SECONDS: 15 min by default
     const { appId, first } = await abortedApp(s);
     s.clock.advance(2 * MIN); // past the resolution cache and the re-check interval, inside the cool-down
     const second = s.sae.startChangeOrder({ appId, toVersion: 'v4' });
@@ -209,7 +201,7 @@ describe("within the app's cool-down after an abort (storm discipline vs a new r
   });
 
   it('a duplicate costs no call for 30 s after the look-up, then one DescribeApplicationStatus per 30 s', async () => {
-    s = await startGuardStack();
+    const s = await stack.start();
     const { appId, first } = await abortedApp(s);
     s.sae.clearCalls();
 
@@ -228,7 +220,7 @@ describe("within the app's cool-down after an abort (storm discipline vs a new r
   });
 
   it('COOLDOWN_RECHECK_SECONDS sets how long no delivery looks again', async () => {
-    s = await startGuardStack({ COOLDOWN_RECHECK_SECONDS: '120' });
+    const s = await stack.start({ COOLDOWN_RECHECK_SECONDS: '120' });
     const { appId, first } = await abortedApp(s);
     s.sae.clearCalls();
     s.clock.advance(90_000);
