@@ -16,7 +16,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { registerSecret } from '../log.js';
 import type { Outcome } from '../rollback/outcome.js';
 import { renderDingTalkMarkdown } from './dingtalk-markdown.js';
-import { ClientErrorCode, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientFailure, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import {
   type PostResponse,
   parseHttpEndpoint,
@@ -154,8 +154,7 @@ function interpret(res: PostResponse, secrets: readonly string[]): void {
     // Retryable, accepting a possible duplicate: an unreadable answer may hide either success or failure.
     throw new NotifyError(`DingTalk robot send returned HTTP ${res.status} without a readable errcode`, {
       channel: NotifyChannel.dingtalk,
-      kind: NotifyErrorKind.protocol,
-      code: ClientErrorCode.malformedResponse,
+      ...ClientFailure.malformedResponse,
       httpStatus: res.status,
       retryable: true,
     });

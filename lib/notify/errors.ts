@@ -32,23 +32,24 @@ export const NotifyErrorKind = {
 export type NotifyErrorKind = (typeof NotifyErrorKind)[keyof typeof NotifyErrorKind];
 
 /**
- * Codes our notifiers assign themselves, the same on every channel; the services' own codes pass through
- * unchanged (MNS `TopicNotExist`, DingTalk errcodes such as `"310000"`, EventBridge `EventBusNotExist`; a
- * webhook's HTTP failures carry `httpStatus` instead). They are distinct from every documented MNS code so
- * the two never get confused in dashboards. `invalidTopicName`, `invalidMessage` and `bodyMd5Mismatch` are
- * MNS's alone.
+ * Failures our notifiers detect themselves, the same on every channel: the code each carries and the kind of
+ * failure it is. A call site spreads one entry (`...ClientFailure.timeout`), so a code never travels with
+ * the wrong kind. The services' own codes pass through unchanged (MNS `TopicNotExist`, DingTalk errcodes such
+ * as `"310000"`, EventBridge `EventBusNotExist`; a webhook's HTTP failures carry `httpStatus` instead). Ours
+ * are distinct from every documented MNS code so the two never get confused in dashboards.
+ * `invalidTopicName`, `invalidMessage` and `bodyMd5Mismatch` are MNS's alone.
  */
-export const ClientErrorCode = {
-  invalidTopicName: 'Client.InvalidTopicName',
-  invalidMessage: 'Client.InvalidMessage',
-  invalidConfig: 'Client.InvalidConfig',
-  timeout: 'Client.Timeout',
-  network: 'Client.NetworkError',
-  malformedResponse: 'Client.MalformedResponse',
-  bodyMd5Mismatch: 'Client.MessageBodyMD5Mismatch',
-  credentialsUnavailable: 'Client.CredentialsUnavailable',
-} as const;
-export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+export const ClientFailure = {
+  invalidTopicName: { kind: NotifyErrorKind.invalidInput, code: 'Client.InvalidTopicName' },
+  invalidMessage: { kind: NotifyErrorKind.invalidInput, code: 'Client.InvalidMessage' },
+  invalidConfig: { kind: NotifyErrorKind.invalidInput, code: 'Client.InvalidConfig' },
+  timeout: { kind: NotifyErrorKind.timeout, code: 'Client.Timeout' },
+  network: { kind: NotifyErrorKind.network, code: 'Client.NetworkError' },
+  malformedResponse: { kind: NotifyErrorKind.protocol, code: 'Client.MalformedResponse' },
+  bodyMd5Mismatch: { kind: NotifyErrorKind.protocol, code: 'Client.MessageBodyMD5Mismatch' },
+  credentialsUnavailable: { kind: NotifyErrorKind.credentials, code: 'Client.CredentialsUnavailable' },
+} as const satisfies Record<string, { kind: NotifyErrorKind; code: `Client.${string}` }>;
+export type ClientFailure = (typeof ClientFailure)[keyof typeof ClientFailure];
 
 /** Constructor input for {@link NotifyError}. */
 export interface NotifyErrorInit {
@@ -104,8 +105,7 @@ export function isNotifyError(e: unknown): e is NotifyError {
 export function misconfigured(channel: NotifyChannel, who: string, message: string): NotifyError {
   return new NotifyError(`${who} misconfigured: ${message}`, {
     channel,
-    kind: NotifyErrorKind.invalidInput,
-    code: ClientErrorCode.invalidConfig,
+    ...ClientFailure.invalidConfig,
     retryable: false,
   });
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isRetryable } from '../aliyun/classify.js';
 import { classifyEventBridgeCode, classifyEventBridgeEntry } from '../aliyun/tables/eventbridge.js';
 import type { Outcome } from '../rollback/outcome.js';
-import { ClientErrorCode, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientFailure, misconfigured, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, redactSecrets, transportFailure } from './http-post.js';
 
 /**
@@ -106,8 +106,7 @@ export function interpretPutEvents(
         `EventBridge PutEvents to bus "${bus}" returned HTTP ${res.status} without an entry per event`,
         {
           channel: NotifyChannel.eventbridge,
-          kind: NotifyErrorKind.protocol,
-          code: ClientErrorCode.malformedResponse,
+          ...ClientFailure.malformedResponse,
           httpStatus: res.status,
           retryable: true,
         },
@@ -187,8 +186,7 @@ export function credentialsError(retryable: boolean, cause?: unknown): NotifyErr
       : 'EventBridge credentials provider returned an unusable value (accessKeyId and accessKeySecret must be non-empty)',
     {
       channel: NotifyChannel.eventbridge,
-      kind: NotifyErrorKind.credentials,
-      code: ClientErrorCode.credentialsUnavailable,
+      ...ClientFailure.credentialsUnavailable,
       retryable,
       ...(cause === undefined ? {} : { cause }),
     },

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ClientErrorCode, type NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientFailure, type NotifyChannel, NotifyError } from './errors.js';
 
 /** What came back. `body` is decoded as UTF-8. */
 export interface PostResponse {
@@ -127,8 +127,7 @@ export function transportFailure(
   if (e instanceof DeadlineExceeded) {
     return new NotifyError(`${o.what} timed out after ${o.timeoutMs} ms (connect + read)`, {
       channel: o.channel,
-      kind: NotifyErrorKind.timeout,
-      code: ClientErrorCode.timeout,
+      ...ClientFailure.timeout,
       retryable: true,
       cause: e,
     });
@@ -140,8 +139,7 @@ export function transportFailure(
     `${o.what} failed: ${tooLarge ? 'protocol' : 'network'} error${errno ? ` ${errno}` : ''}: ${detail}`,
     {
       channel: o.channel,
-      kind: tooLarge ? NotifyErrorKind.protocol : NotifyErrorKind.network,
-      code: tooLarge ? ClientErrorCode.malformedResponse : ClientErrorCode.network,
+      ...(tooLarge ? ClientFailure.malformedResponse : ClientFailure.network),
       retryable: true,
       cause: e,
     },

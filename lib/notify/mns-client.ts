@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import type { CloudCredentials } from '../credentials.js';
-import { ClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientFailure, NotifyChannel, NotifyError } from './errors.js';
 import { type PostResponse, postOnce } from './http-post.js';
 import { invalidConfig, parseMnsEndpoint } from './mns-endpoint.js';
 import {
@@ -120,8 +120,7 @@ export class MnsTopicClient {
       // The provider's own message is not echoed: it could quote what it was handed.
       throw new NotifyError('MNS credentials provider failed', {
         channel: NotifyChannel.mns,
-        kind: NotifyErrorKind.credentials,
-        code: ClientErrorCode.credentialsUnavailable,
+        ...ClientFailure.credentialsUnavailable,
         retryable: true,
         cause: e,
       });
@@ -132,8 +131,7 @@ export class MnsTopicClient {
         'MNS credentials provider returned an unusable value (accessKeyId and accessKeySecret must be non-empty)',
         {
           channel: NotifyChannel.mns,
-          kind: NotifyErrorKind.credentials,
-          code: ClientErrorCode.credentialsUnavailable,
+          ...ClientFailure.credentialsUnavailable,
           retryable: false,
         },
       );

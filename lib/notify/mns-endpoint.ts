@@ -1,11 +1,5 @@
 /** Where the MNS client sends: the endpoint rule, the checks on a configured endpoint, and their errors. */
-import {
-  type ClientErrorCode,
-  misconfigured,
-  NotifyChannel,
-  type NotifyError,
-  NotifyErrorKind,
-} from './errors.js';
+import { type ClientFailure, misconfigured, NotifyChannel, type NotifyError } from './errors.js';
 
 /** How the function reaches MNS: over the internet, the classic internal network, or a VPC. */
 export const MnsNetwork = { public: 'public', internal: 'internal', vpc: 'vpc' } as const;
@@ -45,8 +39,8 @@ export function parseMnsEndpoint(endpoint: string): URL {
 }
 
 /** What a request rejected before it left the process is: never retryable. */
-export function mnsInvalidInput(code: ClientErrorCode): ConstructorParameters<typeof NotifyError>[1] {
-  return { channel: NotifyChannel.mns, kind: NotifyErrorKind.invalidInput, code, retryable: false };
+export function mnsInvalidInput(failure: ClientFailure): ConstructorParameters<typeof NotifyError>[1] {
+  return { channel: NotifyChannel.mns, ...failure, retryable: false };
 }
 
 export function invalidConfig(message: string): NotifyError {

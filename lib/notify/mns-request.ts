@@ -3,7 +3,7 @@
  * or a body from changing the request, and the signed headers (./mns-signature.ts).
  */
 import type { CloudCredentials } from '../credentials.js';
-import { ClientErrorCode, NotifyError } from './errors.js';
+import { ClientFailure, NotifyError } from './errors.js';
 import { mnsInvalidInput } from './mns-endpoint.js';
 import { mnsContentMd5, mnsSignature, mnsStringToSign } from './mns-signature.js';
 import { escapeXmlText, findIllegalXmlChar } from './xml.js';
@@ -23,7 +23,7 @@ export function assertTopicName(topic: string): void {
   throw new NotifyError(
     `MNS topic name ${JSON.stringify(topic.slice(0, 80))} is invalid: it must start with a letter, contain ` +
       'only letters, digits and hyphens, and be 1-255 characters long',
-    mnsInvalidInput(ClientErrorCode.invalidTopicName),
+    mnsInvalidInput(ClientFailure.invalidTopicName),
   );
 }
 
@@ -48,7 +48,7 @@ export function assertXmlRepresentable(field: 'body' | 'tag', text: string): voi
   throw new NotifyError(
     `MNS message ${field} contains ${cp} at index ${bad.index}, which XML 1.0 cannot represent; ` +
       'encode the payload (e.g. JSON.stringify) before publishing',
-    mnsInvalidInput(ClientErrorCode.invalidMessage),
+    mnsInvalidInput(ClientFailure.invalidMessage),
   );
 }
 

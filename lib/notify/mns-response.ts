@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { isRetryable } from '../aliyun/classify.js';
 import { classifyMnsCode } from '../aliyun/tables/mns.js';
-import { ClientErrorCode, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
+import { ClientFailure, NotifyChannel, NotifyError, NotifyErrorKind } from './errors.js';
 import { type PostResponse, ResponseTooLarge, redactSecrets, transportFailure } from './http-post.js';
 import { mnsBodyMd5 } from './mns-signature.js';
 import { looksLikeXml, readXmlElementText, xmlRootName } from './xml.js';
@@ -36,8 +36,7 @@ export function mnsTransportError(e: unknown, topic: string, timeoutMs: number):
   if (e instanceof ResponseTooLarge) {
     return new NotifyError(`${what} failed: ${e.message}`, {
       channel: NotifyChannel.mns,
-      kind: NotifyErrorKind.protocol,
-      code: ClientErrorCode.malformedResponse,
+      ...ClientFailure.malformedResponse,
       retryable: true,
       cause: e,
     });
@@ -74,8 +73,7 @@ export function interpretPublishResponse(
       `MNS publish to topic "${topic}" returned HTTP ${res.status} without a readable MessageId/MessageBodyMD5`,
       {
         channel: NotifyChannel.mns,
-        kind: NotifyErrorKind.protocol,
-        code: ClientErrorCode.malformedResponse,
+        ...ClientFailure.malformedResponse,
         httpStatus: res.status,
         requestId: headerRequestId,
         retryable: true,
@@ -92,8 +90,7 @@ export function interpretPublishResponse(
         `(messageId ${parsed.data.MessageId})`,
       {
         channel: NotifyChannel.mns,
-        kind: NotifyErrorKind.protocol,
-        code: ClientErrorCode.bodyMd5Mismatch,
+        ...ClientFailure.bodyMd5Mismatch,
         httpStatus: res.status,
         requestId: headerRequestId,
         retryable: false,
