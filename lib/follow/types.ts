@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alarmSchema, outcomeKindSchema } from '../rollback/outcome.js';
+import { alarmSchema, appRefShape, followsSchema } from '../rollback/outcome.js';
 
 /**
  * One rollback being followed to its end: written when a fresh `aborted` / `rolled-back-application`
@@ -12,10 +12,8 @@ export const followEntrySchema = z.object({
   watchChangeOrderId: z.string(),
   /** The change order the followed outcome is about (its idempotency key). */
   changeOrderId: z.string(),
-  appId: z.string().optional(),
-  appName: z.string().optional(),
-  namespaceId: z.string().optional(),
-  follows: z.object({ messageId: z.string(), outcome: outcomeKindSchema, decidedAt: z.string() }),
+  ...appRefShape,
+  follows: followsSchema,
   alarm: alarmSchema.optional(),
   /** SAE said SupportRollback: false — the abort only stops the release, nothing is rolled back. */
   abortOnly: z.boolean().optional(),

@@ -118,6 +118,24 @@ export const hookResultSchema = z.object({
 });
 export type HookResult = z.infer<typeof hookResultSchema>;
 
+/**
+ * The app a decision is about. The follow-up entry carries these fields from the outcome it follows to the
+ * follow-up outcome, so all three declare them with this one shape.
+ */
+export const appRefShape = {
+  appId: z.string().optional(),
+  appName: z.string().optional(),
+  /** The SAE namespace of the app, when known (e.g. `cn-hangzhou:prod`). */
+  namespaceId: z.string().optional(),
+};
+
+/** Which outcome a follow-up follows: kept in the follow-up entry and sent on in the follow-up outcome. */
+export const followsSchema = z.object({
+  messageId: z.string(),
+  outcome: outcomeKindSchema,
+  decidedAt: z.string(),
+});
+
 export const outcomeSchema = z.object({
   schemaVersion: z.union([z.literal(1), z.literal(2)]),
   outcome: outcomeKindSchema,
@@ -128,10 +146,7 @@ export const outcomeSchema = z.object({
   dedupeKey: z.string().optional(),
   changeOrderId: z.string().optional(),
   changeOrderStatus: z.number().optional(),
-  appId: z.string().optional(),
-  appName: z.string().optional(),
-  /** The SAE namespace of the app, when known (e.g. `cn-hangzhou:prod`). */
-  namespaceId: z.string().optional(),
+  ...appRefShape,
   /** For `rolled-back-application`: the version the app was on and the one it went back to. */
   versions: z.object({ from: z.string().optional(), to: z.string() }).optional(),
   alarm: alarmSchema.optional(),
@@ -152,7 +167,7 @@ export const outcomeSchema = z.object({
   attempts: z.number().int().positive().optional(),
   fcRequestId: z.string().optional(),
   /** Follow-ups (v2): the outcome this one follows. */
-  follows: z.object({ messageId: z.string(), outcome: outcomeKindSchema, decidedAt: z.string() }).optional(),
+  follows: followsSchema.optional(),
   /** Follow-ups (v2): alarm fired, abort sent, rollback ended, and the times between. */
   timeline: timelineSchema.optional(),
   /**
