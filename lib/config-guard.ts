@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appIds, bool, host, wholeNumber as intFrom, namespaceIds } from './config-values.js';
+import { SEVERITIES } from './policy/policy.js';
 
 /** The environment variables of the guard, the bake window, metric analysis and the rollback policy. */
 export const guardEnvSchema = z.object({
@@ -40,7 +41,7 @@ export const guardEnvSchema = z.object({
   /** Policy: apps never rolled back automatically. */
   POLICY_OPT_OUT_APP_IDS: appIds,
   /** Policy: alarms below this severity are refused (unset: no minimum). */
-  POLICY_MIN_SEVERITY: z.enum(['INFO', 'WARN', 'CRITICAL']).optional(),
+  POLICY_MIN_SEVERITY: z.enum(SEVERITIES).optional(),
   /** Policy: with a minimum severity, also act on alarms that carry no severity at all. */
   POLICY_ALLOW_UNRATED: bool('false'),
   /** Policy: every read runs, no mutating call is made; outcomes say what would have happened. */

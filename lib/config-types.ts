@@ -4,6 +4,7 @@ import type { AlertKeys } from './events/alert-keys.js';
 import type { FollowConfig } from './follow/config.js';
 import type { InvokerSettings } from './invoke/config.js';
 import type { NotifyConfig } from './notify/config.js';
+import type { Severity } from './policy/policy.js';
 import type { ReleaseRules } from './rollback/release-rules.js';
 
 /** Every setting, as lib/config.ts's loadConfig reads and validates them from the environment. */
@@ -60,7 +61,7 @@ export interface Config {
     allowAppIds: string[];
     allowNamespaceIds: string[];
     optOutAppIds: string[];
-    minSeverity: 'INFO' | 'WARN' | 'CRITICAL' | undefined;
+    minSeverity: Severity | undefined;
     allowUnrated: boolean;
     dryRun: boolean;
   };
