@@ -72,7 +72,7 @@ export const DEFAULT_RELEASE_RULES: ReleaseRules = {
 
 const typeList = commaSeparated('CoDeploy').refine(
   (xs) => xs.length > 0 && xs.every((x) => x === '*' || (CHANGE_TYPES as readonly string[]).includes(x)),
-  `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoDeployHistroy) or *; known: ${CHANGE_TYPES.join(', ')}`,
+  `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoRescaleApplicationVertically) or *; known: ${CHANGE_TYPES.join(', ')}`,
 );
 const bool = z
   .enum(['true', 'false'])

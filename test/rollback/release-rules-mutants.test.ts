@@ -52,7 +52,7 @@ describe('the environment', () => {
       const e = env({ ABORT_CHANGE_TYPES: bad });
       expect(e.success).toBe(false);
       expect(e.error?.issues[0]?.message).toBe(
-        `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoDeployHistroy) or *; known: ${m.CHANGE_TYPES.join(', ')}`,
+        `must be a comma-separated list of SAE CoTypeCode values (e.g. CoDeploy,CoRescaleApplicationVertically) or *; known: ${m.CHANGE_TYPES.join(', ')}`,
       );
     }
   });
