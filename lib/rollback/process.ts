@@ -13,6 +13,8 @@ export interface Publication {
   ok: boolean;
   messageId?: string;
   error?: string;
+  /** The channel's error code (`Client.Timeout`: the publish may have been stored all the same). */
+  code?: string;
   retryable?: boolean;
 }
 
@@ -134,11 +136,12 @@ export async function publishAll(
         const { messageId } = await n.publish(safe, deadline === undefined ? {} : { deadline });
         return { channel: n.channel, ok: true, messageId };
       } catch (err) {
-        const e = err as { message?: unknown; retryable?: unknown };
+        const e = err as { message?: unknown; code?: unknown; retryable?: unknown };
         return {
           channel: n.channel,
           ok: false,
           error: String(e.message ?? err),
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
           retryable: typeof e.retryable === 'boolean' ? e.retryable : true,
         };
       }

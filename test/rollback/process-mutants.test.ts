@@ -1,10 +1,13 @@
 // What publishAll hands each channel and what it reports back per channel: the deadline passed on
 // only when there is one, the error text an SRE reads, and retry-vs-acknowledge from `retryable`.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { startMnsEmulator } from '../../emulators/mns/index.js';
 import { ManualClock } from '../../lib/clock.js';
 import { MemoryStore } from '../../lib/idempotency/memory-store.js';
 import { changeOrderKey } from '../../lib/idempotency/store.js';
 import { memoryLogger } from '../../lib/log.js';
+import { MnsTopicClient } from '../../lib/notify/mns-client.js';
+import { MnsNotifier } from '../../lib/notify/mns-notifier.js';
 import type { Notifier } from '../../lib/notify/notifier.js';
 import { RollbackCore } from '../../lib/rollback/core.js';
 import type { Outcome } from '../../lib/rollback/outcome.js';
@@ -47,6 +50,33 @@ describe('publishAll', () => {
       { channel: 'webhook', ok: false, error: 'socket hang up', retryable: true },
       { channel: 'dingtalk', ok: true, messageId: 'd-1' },
     ]);
+  });
+
+  it("names the channel's error code, so the audit line tells a timed-out publish (maybe stored) from a refused one", async () => {
+    const creds = { accessKeyId: 'LTAI-procm', accessKeySecret: 'procm-secret' };
+    const emu = await startMnsEmulator({ credentials: [creds], topics: ['outcomes'] });
+    try {
+      const mns = (topic: string) =>
+        new MnsNotifier({
+          client: new MnsTopicClient({ endpoint: emu.url, credentials: () => creds, timeoutMs: 150 }),
+          topic,
+        });
+      emu.injectFault({ kind: 'latency', ms: 400, times: 1 });
+      const [slow] = await publishAll([mns('outcomes')], makeOutcome());
+      const [gone] = await publishAll([mns('no-such-topic')], makeOutcome());
+      const [plain] = await publishAll(
+        [channel('x', () => Promise.reject(new Error('bare'))).n],
+        makeOutcome(),
+      );
+      expect(slow).toMatchObject({ channel: 'mns', ok: false, code: 'Client.Timeout', retryable: true });
+      expect(gone).toMatchObject({ channel: 'mns', ok: false, code: 'TopicNotExist', retryable: false });
+      expect(plain).toEqual({ channel: 'x', ok: false, error: 'bare', retryable: true });
+      // The timed-out publish is stored all the same, once the latency has passed: why its code matters.
+      await vi.waitFor(() => expect(emu.messages('outcomes')).toHaveLength(1));
+      expect(emu.requests.map((r) => r.status)).toEqual([404, 201]);
+    } finally {
+      await emu.close();
+    }
   });
 
   it('a channel saying retryable: false is acknowledged, true or a non-boolean is retried', async () => {
