@@ -4,6 +4,7 @@
  */
 import type { MnsEmulator } from '../../emulators/mns/index.js';
 import type { SaeEmulator } from '../../emulators/sae/index.js';
+import type { SoakAudit } from './soak-audit.js';
 import type { Dataset } from './soak-plan.js';
 import type { Delivered, SoakReport } from './soak-report.js';
 
@@ -39,6 +40,8 @@ export function accountSoak(x: {
   mns: MnsEmulator;
   topic: string;
   armed: Map<string, number>;
+  /** What the runtimes' audit lines say timed out: each may have been carried out all the same. */
+  audit: Pick<SoakAudit, 'timedOutPublishes' | 'timedOutAborts'>;
   durationMs: number;
 }): SoakReport {
   const { dataset, delivered, sae, mns } = x;
@@ -122,6 +125,8 @@ export function accountSoak(x: {
   ).length;
   const twoResults = [...idsPerCo.values()].filter((n) => n > 1).length;
   const ambiguousPublishFaults = mnsFaults.latency ?? 0;
+  const timedOutPublishes = x.audit.timedOutPublishes();
+  const timedOutAborts = x.audit.timedOutAborts();
   const faultTotal =
     Object.values(saeFaults).reduce((a, b) => a + b, 0) + Object.values(mnsFaults).reduce((a, b) => a + b, 0);
 
@@ -131,15 +136,15 @@ export function accountSoak(x: {
   if (unexpectedFinals > 0) v.push(`${unexpectedFinals} records ended in an unexpected outcome`);
   if (doubleAborts > 0) v.push(`${doubleAborts} double aborts`);
   if (notAborted > 0) v.push(`${notAborted} change orders never aborted`);
-  if (refusedNotRunning > slowAborts)
+  if (refusedNotRunning > timedOutAborts)
     v.push(
-      `${refusedNotRunning} redundant abort requests, more than the ${slowAborts} slow (ambiguous) aborts explain`,
+      `${refusedNotRunning} redundant abort requests, more than the ${timedOutAborts} aborts that timed out explain`,
     );
   if (lostResults > 0) v.push(`${lostResults} change orders without a published outcome`);
   if (twoResults > 0) v.push(`${twoResults} change orders with two different results published`);
-  if (duplicateResults > ambiguousPublishFaults)
+  if (duplicateResults > timedOutPublishes)
     v.push(
-      `${duplicateResults} duplicate result messages, more than the ${ambiguousPublishFaults} ambiguous publishes explain`,
+      `${duplicateResults} duplicate result messages, more than the ${timedOutPublishes} publishes that timed out explain`,
     );
 
   return {
@@ -162,6 +167,7 @@ export function accountSoak(x: {
       notAborted,
       refusedNotRunning,
       ambiguousAbortFaults: slowAborts,
+      timedOutAborts,
     },
     finalOutcomes,
     lostRecords,
@@ -172,6 +178,7 @@ export function accountSoak(x: {
       reportedNotRunning,
       duplicateResults,
       ambiguousPublishFaults,
+      timedOutPublishes,
       lostResults,
       retryableNotices,
     },

@@ -22,8 +22,10 @@ export interface SoakReport {
     notAborted: number;
     /** Abort requests SAE refused as "not running": sent after an abort whose answer was lost. */
     refusedNotRunning: number;
-    /** Slow aborts: the client gave up, the abort landed anyway. */
+    /** Aborts slowed on purpose: the client gave up, the abort landed anyway. */
     ambiguousAbortFaults: number;
+    /** Aborts the runtimes saw time out, those slowed on purpose included: the only cause of redundant ones. */
+    timedOutAborts: number;
   };
   finalOutcomes: Record<string, number>;
   lostRecords: number;
@@ -36,8 +38,10 @@ export interface SoakReport {
     reportedNotRunning: number;
     /** Result messages beyond the first per message ID (at-least-once publishing). */
     duplicateResults: number;
-    /** Publishes that timed out after MNS stored them: the only cause duplicates may have. */
+    /** Publishes slowed on purpose past the client timeout (MNS stored them after the client gave up). */
     ambiguousPublishFaults: number;
+    /** Publishes the runtimes saw time out, those slowed on purpose included: the only cause duplicates may have. */
+    timedOutPublishes: number;
     lostResults: number;
     retryableNotices: number;
   };
@@ -61,11 +65,11 @@ export function formatSoakReport(r: SoakReport): string {
     `aborts                 ${r.aborts.executed} executed by SAE (${r.aborts.requests} requests)`,
     `double aborts          ${r.aborts.doubleAborts}`,
     `not aborted            ${r.aborts.notAborted}`,
-    `redundant aborts       ${r.aborts.refusedNotRunning} refused by SAE as not running (≤ ${r.aborts.ambiguousAbortFaults} slow aborts)`,
+    `redundant aborts       ${r.aborts.refusedNotRunning} refused by SAE as not running (≤ ${r.aborts.timedOutAborts} aborts that timed out, ${r.aborts.ambiguousAbortFaults} of them slowed on purpose)`,
     `final outcomes         ${kv(r.finalOutcomes)}`,
     `lost records           ${r.lostRecords}`,
     `published outcomes     ${r.published.resultMessageIds} result message IDs (at most one per change order), ${r.published.messages} messages in all`,
-    `  duplicates by ID     ${r.published.duplicateResults} (≤ ${r.published.ambiguousPublishFaults} publishes that timed out after MNS stored them)`,
+    `  duplicates by ID     ${r.published.duplicateResults} (≤ ${r.published.timedOutPublishes} publishes that timed out, ${r.published.ambiguousPublishFaults} of them slowed on purpose)`,
     `  only "not running"   ${r.published.reportedNotRunning} (the abort's answer was lost; later named by app only)`,
     `  lost results         ${r.published.lostResults}`,
     `  retryable notices    ${r.published.retryableNotices}`,

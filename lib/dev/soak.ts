@@ -9,12 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MnsEmulator, startMnsEmulator } from '../../emulators/mns/index.js';
 import { type SaeEmulator, startSaeEmulator } from '../../emulators/sae/index.js';
-import { loadConfig } from '../config.js';
 import { RetryLaterError } from '../handlers/alarm.js';
 import { createConsumerHandler } from '../handlers/consumer.js';
 import { dropKeysWithPrefix } from '../idempotency/redis.js';
-import { createLogger } from '../log.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { SAE_ACTIONS } from '../sae/types.js';
 import { fakeFcContext } from './fc-context.js';
 import {
@@ -23,6 +21,7 @@ import {
   type Delivered,
   formatSoakReport as formatBase,
 } from './soak-accounting.js';
+import { soakAudit } from './soak-audit.js';
 import {
   accountFollowUps,
   type FollowUpAccount,
@@ -30,6 +29,7 @@ import {
   formatFollowUps,
 } from './soak-follow-ups.js';
 import { buildDataset, type Dataset, eventFor, prng, saeFaultKinds } from './soak-plan.js';
+import { SOAK_STS as STS, soakRuntime, SOAK_TOPIC as TOPIC, timing } from './soak-runtime.js';
 
 /** The accounting, with the follow-ups: one per rolled-back change order, none lost, none doubled. */
 export type SoakReport = BaseReport & { followUps: FollowUpAccount };
@@ -62,22 +62,6 @@ export interface SoakOptions {
   redisUrl?: string;
   seed?: number;
   progress?: (line: string) => void;
-}
-
-const TOPIC = 'sae-rollback-outcomes';
-const STS = {
-  accessKeyId: 'STS.soakAccessKeyId',
-  accessKeySecret: 'soak-secret-0123456789',
-  securityToken: 'soak-sts-token-abcdefghij',
-};
-/** Client timeouts by default; the "slow" faults outlast them by half (the call lands after the client gave up). */
-const TIMEOUT_MS = 300;
-/** The client timeout, the slow faults' latency, and the redelivery delay: seconds later on the platform,
- * here just long enough for every slow call to have landed. */
-function timing(o: SoakOptions): { timeoutMs: number; slowMs: number; redeliveryMs: number } {
-  const timeoutMs = o.timeoutMs ?? TIMEOUT_MS;
-  const slowMs = Math.round(timeoutMs * 1.5);
-  return { timeoutMs, slowMs, redeliveryMs: slowMs + 250 };
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
@@ -126,7 +110,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     sae.startChangeOrder({ appId: t.appId, changeOrderId: t.changeOrderId, toVersion: 'v3', subStatus: 1 });
   }
   const prefix = `soak:${randomUUID().slice(0, 8)}:`;
-  const runtimes = Array.from({ length: o.instances ?? 4 }, () => runtime(sae, mns, prefix, o));
+  const audit = soakAudit();
+  const runtimes = Array.from({ length: o.instances ?? 4 }, () =>
+    soakRuntime({ ...o, sae, mns, prefix, logger: audit.logger }),
+  );
   const started = Date.now();
   try {
     await runtimes[0]?.store.get('sae-rollback:soak-probe').catch((err: unknown) => {
@@ -146,6 +133,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       mns,
       topic: TOPIC,
       armed,
+      audit,
       durationMs: Date.now() - started,
     });
     return { ...base, followUps: follow.account, violations: [...base.violations, ...follow.violations] };
@@ -154,42 +142,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await Promise.all(runtimes.map((rt) => rt.store.close?.()));
     await Promise.all([sae.close(), mns.close()]);
   }
-}
-
-function runtime(sae: SaeEmulator, mns: MnsEmulator, prefix: string, o: SoakOptions): Runtime {
-  const { timeoutMs } = timing(o);
-  const config = loadConfig({
-    SAE_REGION: 'cn-hangzhou',
-    SAE_ENDPOINT: sae.endpoint,
-    SAE_PROTOCOL: 'http',
-    SAE_CONNECT_TIMEOUT_MS: String(timeoutMs),
-    SAE_READ_TIMEOUT_MS: String(timeoutMs),
-    MNS_ENDPOINT: mns.url,
-    MNS_TOPIC: TOPIC,
-    MNS_TIMEOUT_MS: String(timeoutMs),
-    IDEMPOTENCY_STORE: 'redis',
-    REDIS_URL: o.redisUrl ?? 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: prefix,
-    // A soak is not a production account: no call budget, no cool-down or cap (they would suppress).
-    SAE_CALLS_PER_WINDOW: '10000',
-    SAE_BUDGET_WINDOW_MS: '1000',
-    SAE_ABORT_RESERVE: '0',
-    COOLDOWN_SECONDS: '0',
-    MAX_ROLLBACKS_PER_WINDOW: '0',
-    FLAP_CHANGES: '0',
-    NOTIFY_RETRY_ATTEMPTS: '1',
-    LOG_LEVEL: 'error',
-    // Follow-ups look at once and again within a second: the soak's clock is the real one.
-    FOLLOW_UP_FIRST_CHECK_SECONDS: '0',
-    FOLLOW_UP_MAX_BACKOFF_SECONDS: '1',
-    FOLLOW_UP_CHECKS_PER_RUN: '500',
-  });
-  const rt = createRuntime(config, {
-    logger: createLogger({ level: 'error', write: () => undefined }),
-    fallbackCredentials: { get: () => Promise.reject(new Error('the soak passes credentials')) },
-  });
-  rt.credentials.set(STS);
-  return rt;
 }
 
 /** Delivers every event; redelivers the ones that asked for it, round after round, until none do. */
