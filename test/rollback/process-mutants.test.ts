@@ -70,7 +70,7 @@ describe('publishAll', () => {
       );
       expect(slow).toMatchObject({ channel: 'mns', ok: false, code: 'Client.Timeout', retryable: true });
       expect(gone).toMatchObject({ channel: 'mns', ok: false, code: 'TopicNotExist', retryable: false });
-      expect(plain).toEqual({ channel: 'x', ok: false, error: 'bare', retryable: true });
+      expect(plain).toStrictEqual({ channel: 'x', ok: false, error: 'bare', retryable: true });
       // The timed-out publish is stored all the same, once the latency has passed: why its code matters.
       await vi.waitFor(() => expect(emu.messages('outcomes')).toHaveLength(1));
       expect(emu.requests.map((r) => r.status)).toEqual([404, 201]);
