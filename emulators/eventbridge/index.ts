@@ -20,6 +20,7 @@ import { sendJson } from '../http.js';
 import { CallLog } from '../kit/call-log.js';
 import { systemClock } from '../kit/clock.js';
 import { FaultDesk, FaultQueue } from '../kit/faults.js';
+import { NonceLedger } from '../kit/nonces.js';
 import { startEmulatorServer } from '../kit/server.js';
 import { eventBridgeAdmin } from './admin.js';
 import type { CloudEvent } from './cloudevent.js';
@@ -38,7 +39,7 @@ import {
   ruleSchema,
   type StoredEvent,
 } from './types.js';
-import { type ApiError, type EmulatorCredential, verifyRequest } from './verify.js';
+import { type ApiError, type EmulatorCredential, MAX_CLOCK_SKEW_MS, verifyRequest } from './verify.js';
 
 export { type RocketMqMessage, RocketMqSink } from './rocketmq-sink.js';
 export type * from './types.js';
@@ -60,7 +61,7 @@ export async function startEventBridgeEmulator(
   const requests = new CallLog<EventBridgeRequest>();
   let rules: Rule[] = [];
   let stored: StoredEvent[] = [];
-  let nonces = new Map<string, number>();
+  const nonces = new NonceLedger(MAX_CLOCK_SKEW_MS);
 
   const createBus = (name: string): void => void buses.set(name, buses.get(name) ?? clock.now());
   const addRule = (rule: Rule): void => {
@@ -79,7 +80,7 @@ export async function startEventBridgeEmulator(
     for (const r of opts.rules ?? []) addRule(r);
     stored = [];
     requests.clear();
-    nonces = new Map();
+    nonces.clear();
     sink.clear();
   };
   reset();

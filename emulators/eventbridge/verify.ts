@@ -10,6 +10,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { NonceLedger } from '../kit/nonces.js';
 import type { ReceivedRequest } from '../kit/types.js';
 
 /** A credential the emulator accepts. */
@@ -41,8 +42,8 @@ export type VerifyResult =
   | { ok: false; error: ApiError; accessKeyId?: string; signatureValid: boolean };
 
 export interface SignedRequest extends ReceivedRequest<EmulatorCredential> {
-  /** `accessKeyId\nnonce` → epoch ms until which it counts as used; pruned and extended here. */
-  nonces: Map<string, number>;
+  /** The `accessKeyId\nnonce` pairs seen within {@link MAX_CLOCK_SKEW_MS}; a request's is recorded here. */
+  nonces: NonceLedger;
 }
 
 /** Requests whose Date is further than this from the emulator's clock are refused, and nonces live this long. */
@@ -110,11 +111,9 @@ export function verifyRequest(req: SignedRequest): VerifyResult {
     return reject(err(400, 'MissingSignatureNonce', 'x-acs-signature-nonce is required.'), accessKeyId, true);
   }
   const nonceKey = `${accessKeyId}\n${nonce}`;
-  for (const [k, until] of req.nonces) if (until <= req.nowMs) req.nonces.delete(k);
-  if (req.nonces.has(nonceKey)) {
+  if (!req.nonces.use(nonceKey, req.nowMs)) {
     return reject(err(403, 'SignatureNonceUsed', 'This nonce was already used.'), accessKeyId, true);
   }
-  req.nonces.set(nonceKey, req.nowMs + MAX_CLOCK_SKEW_MS);
 
   const contentMd5 = header(req.headers, 'content-md5');
   if (contentMd5 !== undefined && contentMd5 !== createHash('md5').update(req.body).digest('base64')) {

@@ -1,6 +1,7 @@
 /** The POP gateway's authentication: ACS3 signature, AccessKey, STS token, timestamp, nonce. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../lib/clock.js';
+import { NonceLedger } from '../kit/nonces.js';
 import type { GatewayErrorCode, Reply } from '../kit/pop-envelope.js';
 import {
   acs3Signature,
@@ -52,7 +53,7 @@ type Admission = Extract<GateResult, { ok: true }> | { ok: false; reply: Reply }
 
 /** Checks requests against registered credentials; remembers nonces per AccessKey. */
 export class Acs3Gate {
-  readonly #nonces = new Map<string, number>();
+  readonly #nonces = new NonceLedger(SIGNATURE_WINDOW_MS);
 
   constructor(
     private readonly clock: Clock,
@@ -141,17 +142,7 @@ export class Acs3Gate {
     if (Math.abs(now - Date.parse(date)) > SIGNATURE_WINDOW_MS) return fail('InvalidTimeStamp.Expired', true);
 
     const nonceKey = `${accessKeyId}\n${values['x-acs-signature-nonce'] ?? ''}`;
-    const usedUntil = this.#nonces.get(nonceKey);
-    if (usedUntil !== undefined && usedUntil > now) return fail('SignatureNonceUsed', true);
-    this.#rememberNonce(nonceKey, now);
+    if (!this.#nonces.use(nonceKey, now)) return fail('SignatureNonceUsed', true);
     return { ok: true, accessKeyId, credential };
-  }
-
-  #rememberNonce(key: string, now: number): void {
-    // Prune occasionally rather than per request: a benchmark may push thousands of calls.
-    if (this.#nonces.size > 5000) {
-      for (const [k, until] of this.#nonces) if (until <= now) this.#nonces.delete(k);
-    }
-    this.#nonces.set(key, now + SIGNATURE_WINDOW_MS);
   }
 }

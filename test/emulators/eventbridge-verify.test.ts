@@ -4,7 +4,8 @@
 // request through the verifier, accepted as signed and refused once tampered with.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { stringToSign, verifyRequest } from '../../emulators/eventbridge/verify.js';
+import { MAX_CLOCK_SKEW_MS, stringToSign, verifyRequest } from '../../emulators/eventbridge/verify.js';
+import { NonceLedger } from '../../emulators/kit/nonces.js';
 
 const url = (s: string) => new URL(s, 'http://emulator');
 
@@ -49,7 +50,7 @@ describe('EventBridge emulator signature (independent of lib/notify)', () => {
       body,
       nowMs: now,
       credentials: new Map([[cred.accessKeyId, cred]]),
-      nonces: new Map(),
+      nonces: new NonceLedger(MAX_CLOCK_SKEW_MS),
     });
   };
 
