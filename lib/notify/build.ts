@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config-types.js';
 import type { CredentialSource } from '../credentials.js';
 import { lazyPort } from '../lazy.js';
+import type { NotifyChannel } from './errors.js';
 import type { MnsTopicClient } from './mns-client.js';
 import { MnsNotifier } from './mns-notifier.js';
 import type { Notifier } from './notifier.js';
@@ -20,7 +21,7 @@ export function buildNotifiers(
   const { dingtalk, webhook, eventbridge, retry } = config.notify;
   const channels: Notifier[] = [new MnsNotifier({ client: mns, topic: config.mns.topic })];
   // Each optional channel's module is loaded on its first publish, and only when configured.
-  const later = (channel: string, load: () => Promise<Notifier>) =>
+  const later = (channel: NotifyChannel, load: () => Promise<Notifier>) =>
     channels.push(lazyPort<Notifier>(load, { channel }));
   if (dingtalk)
     later(
