@@ -120,7 +120,7 @@ export type HookResult = z.infer<typeof hookResultSchema>;
 
 /**
  * The app a decision is about. The follow-up entry carries these fields from the outcome it follows to the
- * follow-up outcome, so all three declare them with this one shape.
+ * follow-up outcome, so the outcome and the entry declare them with this one shape.
  */
 export const appRefShape = {
   appId: z.string().optional(),
