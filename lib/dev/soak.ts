@@ -29,7 +29,7 @@ import {
   formatFollowUps,
 } from './soak-follow-ups.js';
 import { buildDataset, type Dataset, eventFor, prng, saeFaultKinds } from './soak-plan.js';
-import { SOAK_STS as STS, soakRuntime, SOAK_TOPIC as TOPIC, timing } from './soak-runtime.js';
+import { SOAK_STS, SOAK_TOPIC, soakRuntime, timing } from './soak-runtime.js';
 
 /** The accounting, with the follow-ups: one per rolled-back change order, none lost, none doubled. */
 export type SoakReport = BaseReport & { followUps: FollowUpAccount };
@@ -103,8 +103,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       );
     }
   };
-  sae = await startSaeEmulator({ credentials: [STS], onCall });
-  mns = await startMnsEmulator({ credentials: [STS], topics: [TOPIC] });
+  sae = await startSaeEmulator({ credentials: [SOAK_STS], onCall });
+  mns = await startMnsEmulator({ credentials: [SOAK_STS], topics: [SOAK_TOPIC] });
   for (const t of dataset.targets) {
     sae.seedApp({ appId: t.appId, versions: ['v1', 'v2'] });
     sae.startChangeOrder({ appId: t.appId, changeOrderId: t.changeOrderId, toVersion: 'v3', subStatus: 1 });
@@ -125,13 +125,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     following = true;
     const followed = await followUntilDone(runtimes);
     await sleep(redeliveryMs);
-    const follow = accountFollowUps({ sae, mns, topic: TOPIC }, followed);
+    const follow = accountFollowUps({ sae, mns, topic: SOAK_TOPIC }, followed);
     const base = accountSoak({
       dataset,
       delivered,
       sae,
       mns,
-      topic: TOPIC,
+      topic: SOAK_TOPIC,
       armed,
       audit,
       durationMs: Date.now() - started,
@@ -173,7 +173,7 @@ async function deliverUntilQuiet(
         if (!handler) continue;
         delivered.deliveries++;
         delivered.recordDeliveries += batch.length;
-        const context = fakeFcContext({ credentials: STS, functionName: 'sae-rollback-consumer' });
+        const context = fakeFcContext({ credentials: SOAK_STS, functionName: 'sae-rollback-consumer' });
         try {
           const res = await handler(eventFor(dataset, batch), context);
           batch.forEach((r, k) => {
